@@ -1,0 +1,171 @@
+//! aarch64 raw entry: `svc 0`. Number in x8, arguments in x0..x5, result in
+//! x0; nothing else is clobbered.
+//!
+//! # Safety
+//!
+//! See `arch/mod.rs`: the caller guarantees every pointer argument is valid
+//! for the syscall it makes.
+
+use super::{Arg, Nr, Ret};
+use core::arch::asm;
+
+pub(crate) use nr::*;
+
+/// # Safety
+/// `nr` must be a syscall that needs no arguments and does not break the
+/// process's invariants.
+#[inline(always)]
+pub(crate) unsafe fn syscall0(nr: Nr) -> Ret {
+    let r: usize;
+    // SAFETY: `svc 0` with the kernel's register convention.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), lateout("x0") r,
+             options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall1(nr: Nr, a0: Arg) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the argument.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall2(nr: Nr, a0: Arg, a1: Arg) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the arguments.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             in("x1") a1.into_raw(), options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall3(nr: Nr, a0: Arg, a1: Arg, a2: Arg) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the arguments.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             in("x1") a1.into_raw(), in("x2") a2.into_raw(),
+             options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall4(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the arguments.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             in("x1") a1.into_raw(), in("x2") a2.into_raw(), in("x3") a3.into_raw(),
+             options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall5(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the arguments.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             in("x1") a1.into_raw(), in("x2") a2.into_raw(), in("x3") a3.into_raw(),
+             in("x4") a4.into_raw(), options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// # Safety
+/// Every pointer argument must be valid for what syscall `nr` does with it.
+#[inline(always)]
+pub(crate) unsafe fn syscall6(
+    nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg,
+) -> Ret {
+    let r: usize;
+    // SAFETY: as in `syscall0`; the caller vouches for the arguments.
+    unsafe {
+        asm!("svc 0", in("x8") nr.into_raw(), inlateout("x0") a0.into_raw() => r,
+             in("x1") a1.into_raw(), in("x2") a2.into_raw(), in("x3") a3.into_raw(),
+             in("x4") a4.into_raw(), in("x5") a5.into_raw(),
+             options(nostack, preserves_flags));
+    }
+    Ret(r)
+}
+
+/// aarch64 syscall numbers (include/uapi/asm-generic/unistd.h).
+/// Checked against `sc::nr` and `libc::SYS_*` in the tests.
+#[allow(non_upper_case_globals)]
+pub(crate) mod nr {
+    use super::Nr;
+    pub(crate) const __NR_dup3: Nr = Nr(24);
+    pub(crate) const __NR_fcntl: Nr = Nr(25);
+    pub(crate) const __NR_ioctl: Nr = Nr(29);
+    pub(crate) const __NR_umount2: Nr = Nr(39);
+    pub(crate) const __NR_mount: Nr = Nr(40);
+    pub(crate) const __NR_fstatfs: Nr = Nr(44);
+    pub(crate) const __NR_chdir: Nr = Nr(49);
+    pub(crate) const __NR_openat: Nr = Nr(56);
+    pub(crate) const __NR_close: Nr = Nr(57);
+    pub(crate) const __NR_pipe2: Nr = Nr(59);
+    pub(crate) const __NR_getdents64: Nr = Nr(61);
+    pub(crate) const __NR_lseek: Nr = Nr(62);
+    pub(crate) const __NR_read: Nr = Nr(63);
+    pub(crate) const __NR_write: Nr = Nr(64);
+    pub(crate) const __NR_ppoll: Nr = Nr(73);
+    pub(crate) const __NR_readlinkat: Nr = Nr(78);
+    pub(crate) const __NR_exit: Nr = Nr(93);
+    pub(crate) const __NR_exit_group: Nr = Nr(94);
+    pub(crate) const __NR_waitid: Nr = Nr(95);
+    pub(crate) const __NR_unshare: Nr = Nr(97);
+    pub(crate) const __NR_clock_nanosleep: Nr = Nr(115);
+    pub(crate) const __NR_sched_yield: Nr = Nr(124);
+    pub(crate) const __NR_kill: Nr = Nr(129);
+    pub(crate) const __NR_tgkill: Nr = Nr(131);
+    pub(crate) const __NR_rt_sigaction: Nr = Nr(134);
+    pub(crate) const __NR_rt_sigprocmask: Nr = Nr(135);
+    pub(crate) const __NR_rt_sigtimedwait: Nr = Nr(137);
+    pub(crate) const __NR_setsid: Nr = Nr(157);
+    pub(crate) const __NR_uname: Nr = Nr(160);
+    pub(crate) const __NR_prctl: Nr = Nr(167);
+    pub(crate) const __NR_getpid: Nr = Nr(172);
+    pub(crate) const __NR_getppid: Nr = Nr(173);
+    pub(crate) const __NR_getuid: Nr = Nr(174);
+    pub(crate) const __NR_geteuid: Nr = Nr(175);
+    pub(crate) const __NR_getgid: Nr = Nr(176);
+    pub(crate) const __NR_getegid: Nr = Nr(177);
+    pub(crate) const __NR_gettid: Nr = Nr(178);
+    pub(crate) const __NR_socketpair: Nr = Nr(199);
+    pub(crate) const __NR_setsockopt: Nr = Nr(208);
+    pub(crate) const __NR_sendmsg: Nr = Nr(211);
+    pub(crate) const __NR_recvmsg: Nr = Nr(212);
+    pub(crate) const __NR_clone: Nr = Nr(220);
+    pub(crate) const __NR_execve: Nr = Nr(221);
+    pub(crate) const __NR_wait4: Nr = Nr(260);
+    pub(crate) const __NR_name_to_handle_at: Nr = Nr(264);
+    pub(crate) const __NR_open_by_handle_at: Nr = Nr(265);
+    pub(crate) const __NR_setns: Nr = Nr(268);
+    pub(crate) const __NR_getrandom: Nr = Nr(278);
+    pub(crate) const __NR_statx: Nr = Nr(291);
+    pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
+    pub(crate) const __NR_pidfd_open: Nr = Nr(434);
+    pub(crate) const __NR_clone3: Nr = Nr(435);
+    pub(crate) const __NR_pidfd_getfd: Nr = Nr(438);
+}
