@@ -49,7 +49,6 @@ const fn sentinel(fd: RawFd) -> BorrowedFd<'static> {
 ///
 /// # References
 /// pidfd_open(2)
-#[doc(alias = "pidfd_open")]
 pub fn pidfd_open(pid: i32, flags: PidfdFlags) -> Result<OwnedFd> {
     sys::pidfd_open(pid, flags.bits())
 }
