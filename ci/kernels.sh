@@ -183,13 +183,13 @@ EOF
       (
         deb=$(ls "$dldir/${pkg}_"*.deb | head -n1)
         x=$dldir/x-$name; mkdir -p "$x"
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards '*vmlinuz*' '*/config-*' 2>/dev/null || \
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards '*vmlinuz*' '*/config-*' '*/modules/*/config' 2>/dev/null || \
           dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards '*vmlinuz*'
         vmlinuz=$(find "$x" -type f -name 'vmlinuz*' | head -n1)
         [ -n "$vmlinuz" ] || { log "$name: no vmlinuz in $deb"; exit 1; }
         mkdir -p "$KDIR/$name"
         cp "$vmlinuz" "$KDIR/$name/vmlinuz.tmp" && mv "$KDIR/$name/vmlinuz.tmp" "$KDIR/$name/vmlinuz"
-        cfg=$(find "$x" -type f -name 'config-*' | head -n1); [ -z "$cfg" ] || cp "$cfg" "$KDIR/$name/config"
+        cfg=$(find "$x" -type f \( -name 'config-*' -o -name config \) | head -n1); [ -z "$cfg" ] || cp "$cfg" "$KDIR/$name/config"
         # Upstream version without the Debian revision: 6.1.176-1 -> 6.1.176.
         echo "${ver%-*}" > "$KDIR/$name/version"
         echo "$pkg $ver" > "$KDIR/$name/package"
@@ -202,6 +202,8 @@ EOF
     [ $rc = 0 ] || exit 1
   fi
   unset APT_CONFIG
+  # The indexes (~650 MB) are only needed to resolve names: drop them.
+  rm -rf "$K"
 fi
 DOWNLOAD_S=$(since "$TD")
 log "kernels ready in ${DOWNLOAD_S}s"

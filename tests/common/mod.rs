@@ -1,0 +1,158 @@
+//! Helpers shared by the integration tests: real child processes (fork),
+//! fd counting, and privilege from a fresh user namespace.
+//!
+//! Tests run in parallel in one process, so a fd-leak check that counts
+//! /proc/self/fd must run where no other test opens fds: inside a forked
+//! child ([`in_child`]), which has exactly one thread.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+/// True when running under qemu-user (`--cfg qemu`, set for aarch64 in
+/// .cargo/config.toml).
+pub const QEMU: bool = cfg!(qemu);
+
+/// True inside the real-kernel matrix (ci/kernels.sh sets it in the guest).
+pub fn kernel_matrix() -> bool {
+    std::env::var_os("PIDFS_KERNEL_MATRIX").is_some()
+}
+
+/// Number of open fds of this process.
+pub fn fd_count() -> usize {
+    std::fs::read_dir("/proc/self/fd").expect("/proc/self/fd").count()
+}
+
+/// Runs `f` in a forked child and returns its exit code (`0` = `f` returned
+/// without panicking, `101` = it panicked; a signal death gives `128+sig`).
+pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
+    // SAFETY: fork in a test process; the child only runs `f` and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
+    if pid == 0 {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        // SAFETY: leave without running the parent's atexit handlers.
+        unsafe { libc::_exit(if r.is_ok() { 0 } else { 101 }) }
+    }
+    let mut status = 0;
+    // SAFETY: reaps exactly our own child.
+    let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert_eq!(r, pid);
+    if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) }
+}
+
+/// Runs `f` in a forked child and asserts that it passed.
+#[track_caller]
+pub fn in_child<F: FnOnce()>(f: F) {
+    assert_eq!(run_in_child(f), 0, "the forked child's assertions failed (see its panic message above)");
+}
+
+/// Asserts, in a forked child, that `f` leaves the fd count unchanged.
+#[track_caller]
+pub fn no_fd_leak<F: FnOnce()>(f: F) {
+    in_child(|| {
+        let before = fd_count();
+        f();
+        let after = fd_count();
+        assert_eq!(before, after, "fd leak: {before} fds before, {after} after");
+    });
+}
+
+/// Makes the calling (single-threaded, forked) process root in a fresh user
+/// namespace when it is not root already, so that namespace tests also pass
+/// for an unprivileged user. Call it only in a forked child.
+pub fn become_root_in_userns() {
+    // SAFETY: plain syscalls on this process.
+    unsafe {
+        if libc::geteuid() == 0 {
+            return;
+        }
+        let uid = libc::geteuid();
+        let gid = libc::getegid();
+        assert_eq!(libc::unshare(libc::CLONE_NEWUSER), 0, "unshare(CLONE_NEWUSER): {}", std::io::Error::last_os_error());
+        std::fs::write("/proc/self/setgroups", "deny").unwrap();
+        std::fs::write("/proc/self/uid_map", format!("0 {uid} 1")).unwrap();
+        std::fs::write("/proc/self/gid_map", format!("0 {gid} 1")).unwrap();
+    }
+}
+
+/// A forked child process that runs `body` and then `_exit(code)`; killed
+/// and reaped on drop if still there.
+pub struct Child {
+    pub pid: i32,
+    reaped: bool,
+}
+
+impl Child {
+    /// Forks a child that runs `body` then exits with its return value.
+    pub fn spawn<F: FnOnce() -> i32>(body: F) -> Child {
+        // SAFETY: as in `run_in_child`.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or(101);
+            // SAFETY: see above.
+            unsafe { libc::_exit(code) }
+        }
+        Child { pid, reaped: false }
+    }
+
+    /// A child that sleeps until killed.
+    pub fn sleeper() -> Child {
+        Child::spawn(|| loop {
+            // SAFETY: pause() just waits for a signal.
+            unsafe { libc::pause() };
+        })
+    }
+
+    /// A child that exits at once with `code`.
+    pub fn exiting(code: i32) -> Child {
+        Child::spawn(move || code)
+    }
+
+    /// Waits (waitpid) and returns the raw wait status.
+    pub fn wait(&mut self) -> i32 {
+        let mut status = 0;
+        // SAFETY: reaps our own child.
+        let r = unsafe { libc::waitpid(self.pid, &mut status, 0) };
+        assert_eq!(r, self.pid);
+        self.reaped = true;
+        status
+    }
+
+    /// Marks the child as reaped by someone else (e.g. `pidfd_wait`).
+    pub fn forget(&mut self) {
+        self.reaped = true;
+    }
+
+    /// Waits until the child is a zombie (exited, not reaped).
+    pub fn wait_zombie(&self) {
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: WNOWAIT leaves the child waitable.
+        let r = unsafe { libc::waitid(libc::P_PID, self.pid as _, &mut info, libc::WEXITED | libc::WNOWAIT) };
+        assert_eq!(r, 0);
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if !self.reaped {
+            // SAFETY: our own child.
+            unsafe {
+                libc::kill(self.pid, libc::SIGKILL);
+                libc::waitpid(self.pid, std::ptr::null_mut(), 0);
+            }
+        }
+    }
+}
+
+/// Polls `cond` every millisecond for up to `timeout`.
+pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    cond()
+}
