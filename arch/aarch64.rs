@@ -164,6 +164,7 @@ pub(crate) mod nr {
     pub(crate) const __NR_setns: Nr = Nr(268);
     pub(crate) const __NR_getrandom: Nr = Nr(278);
     pub(crate) const __NR_statx: Nr = Nr(291);
+    pub(crate) const __NR_copy_file_range: Nr = Nr(285);
     pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
     pub(crate) const __NR_pidfd_open: Nr = Nr(434);
     pub(crate) const __NR_clone3: Nr = Nr(435);

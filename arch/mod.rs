@@ -101,3 +101,6 @@ impl Nr {
         core::ptr::without_provenance_mut(self.0 as usize)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -365,6 +365,7 @@ pub(crate) mod nr {
     pub(crate) const __NR_clock_nanosleep_time64: Nr = Nr(407);
     pub(crate) const __NR_ppoll_time64: Nr = Nr(414);
     pub(crate) const __NR_rt_sigtimedwait_time64: Nr = Nr(421);
+    pub(crate) const __NR_copy_file_range: Nr = Nr(377);
     pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
     pub(crate) const __NR_pidfd_open: Nr = Nr(434);
     pub(crate) const __NR_clone3: Nr = Nr(435);

@@ -167,6 +167,7 @@ pub(crate) mod nr {
     pub(crate) const __NR_setns: Nr = Nr(308);
     pub(crate) const __NR_getrandom: Nr = Nr(318);
     pub(crate) const __NR_statx: Nr = Nr(332);
+    pub(crate) const __NR_copy_file_range: Nr = Nr(326);
     pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
     pub(crate) const __NR_pidfd_open: Nr = Nr(434);
     pub(crate) const __NR_clone3: Nr = Nr(435);

@@ -533,3 +533,68 @@ pub fn retry_on_intr<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::Ret;
+
+    /// Every raw return in -4095..=-1 decodes to the positive errno, and
+    /// everything else is a success value.
+    #[test]
+    fn every_raw_error_decodes() {
+        for e in 1..=4095usize {
+            let raw = (e as isize).wrapping_neg() as usize;
+            assert_eq!(decode(Ret(raw)).unwrap_err().raw_os_error(), e as i32);
+        }
+        assert_eq!(decode(Ret(0)), Ok(0));
+        assert_eq!(decode(Ret((-4096isize) as usize)), Ok((-4096isize) as usize));
+        assert_eq!(decode(Ret(usize::MAX / 2)), Ok(usize::MAX / 2));
+    }
+
+    #[test]
+    fn names_and_layout() {
+        assert_eq!(core::mem::size_of::<Errno>(), 2);
+        assert_eq!(core::mem::size_of::<Result<()>>(), 2);
+        assert_eq!(std::format!("{:?}", Errno::ESRCH), "Errno(ESRCH)");
+        assert_eq!(std::format!("{:?}", Errno::from_raw_os_error(1000)), "Errno(1000)");
+        assert_eq!(std::format!("{}", Errno::EBADF), "EBADF (os error 9)");
+        assert_eq!(Errno::ENOTSUP, Errno::EOPNOTSUPP);
+        assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
+        assert_eq!(Errno::from_raw_os_error(0), Errno::EINVAL);
+        assert_eq!(Errno::from_raw_os_error(-3), Errno::EINVAL);
+        assert_eq!(Errno::from_raw_os_error(5000), Errno::EINVAL);
+        // The named table agrees with libc's values.
+        for (e, l) in [(Errno::ESRCH, libc::ESRCH), (Errno::ENOTTY, libc::ENOTTY), (Errno::ESTALE, libc::ESTALE),
+                       (Errno::EOPNOTSUPP, libc::EOPNOTSUPP), (Errno::EREMOTE, libc::EREMOTE),
+                       (Errno::EOVERFLOW, libc::EOVERFLOW), (Errno::EHWPOISON, libc::EHWPOISON)] {
+            assert_eq!(e.raw_os_error(), l);
+        }
+    }
+
+    /// `Errno` -> `std::io::Error` -> `Errno` is the identity for every
+    /// value a kernel can return.
+    #[cfg(feature = "std")]
+    #[test]
+    fn roundtrip_through_io_error() {
+        for v in 1..=4095 {
+            let e = Errno::from_raw_os_error(v);
+            let io: std::io::Error = e.into();
+            assert_eq!(io.raw_os_error(), Some(v));
+            assert_eq!(Errno::try_from(&io), Ok(e));
+        }
+        let custom = std::io::Error::other("x");
+        assert_eq!(Errno::try_from(&custom), Err(()));
+        assert_eq!(std::io::Error::from(Errno::ENOENT).kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn retry_on_intr_retries_only_eintr() {
+        let mut n = 0;
+        let r: Result<()> = retry_on_intr(|| {
+            n += 1;
+            if n < 3 { Err(Errno::EINTR) } else { Err(Errno::EAGAIN) }
+        });
+        assert_eq!((r, n), (Err(Errno::EAGAIN), 3));
+    }
+}

@@ -160,3 +160,58 @@ pub(crate) fn owned(fd: i32) -> OwnedFd {
     // else in this process owns; it is >= 0, so not -1.
     unsafe { OwnedFd::from_raw_fd(fd) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Errno, raw, sys};
+
+    /// Dropping an `OwnedFd` closes it (in the std build std's type, in the
+    /// no_std build this module's): afterwards `fcntl(F_GETFD)` is `EBADF`
+    /// and /proc/self/fd has no entry. Checked in a forked, single-threaded
+    /// child so no other test can reuse the number in between.
+    #[test]
+    fn drop_closes() {
+        // SAFETY: fork in a test; the child only makes syscalls and exits.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            let (r, w) = sys::pipe2(raw::O_CLOEXEC).unwrap();
+            let n = r.as_raw_fd();
+            let ok_open = sys::fcntl_int(r.as_fd(), raw::F_GETFD, 0) == Ok(raw::FD_CLOEXEC as i32)
+                && std::path::Path::new(&std::format!("/proc/self/fd/{n}")).exists();
+            drop(r);
+            // SAFETY: only probes the number; no ownership is taken.
+            let probe = unsafe { BorrowedFd::borrow_raw(n) };
+            let closed = sys::fcntl_int(probe, raw::F_GETFD, 0) == Err(Errno::EBADF)
+                && !std::path::Path::new(&std::format!("/proc/self/fd/{n}")).exists();
+            let into = w.into_raw_fd();
+            // SAFETY: re-owning the fd just released by into_raw_fd.
+            let w = unsafe { OwnedFd::from_raw_fd(into) };
+            let still_open = sys::fcntl_int(w.as_fd(), raw::F_GETFD, 0).is_ok();
+            // SAFETY: leave the child without unwinding into the harness.
+            unsafe { libc::_exit(if ok_open && closed && still_open { 0 } else { 1 }) }
+        }
+        let mut status = 0;
+        // SAFETY: our own child.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+    }
+
+    /// A raw write to a pipe comes back from a raw read, and a closed fd is
+    /// `EBADF`.
+    #[test]
+    fn pipe_roundtrip_and_ebadf() {
+        let (r, w) = sys::pipe2(raw::O_CLOEXEC).unwrap();
+        assert_eq!(sys::write(w.as_fd(), b"pidfs"), Ok(5));
+        let mut buf = [0u8; 8];
+        assert_eq!(sys::read(r.as_fd(), &mut buf), Ok(5));
+        assert_eq!(&buf[..5], b"pidfs");
+        assert_eq!(sys::close(w), Ok(()));
+        assert_eq!(sys::read(r.as_fd(), &mut buf), Ok(0), "EOF once the writer is closed");
+        // SAFETY: a number far above any fd this process has open.
+        let bad = unsafe { BorrowedFd::borrow_raw(1 << 20) };
+        assert_eq!(sys::write(bad, b"x"), Err(Errno::EBADF));
+        assert_eq!(sys::read(bad, &mut buf), Err(Errno::EBADF));
+    }
+}
