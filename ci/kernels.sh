@@ -13,6 +13,9 @@
 #   --smp N             vCPUs per guest (default 2)
 #   --test-timeout S    per test binary, inside the guest (default 300)
 #   --boot-timeout S    per guest, wall clock (default: derived from the above)
+#   --append STR        extra kernel command line words (KEY=VALUE without a
+#                       dot reaches the tests' environment)
+#   --no-strip          keep the test binaries' debug info (bigger initramfs)
 #   --no-compat         do not run the i686 binaries on the amd64 kernels
 #   --refresh           re-resolve the "newest" kernels (sid / trixie-backports)
 #   --download-only     fetch the kernels and stop
@@ -47,7 +50,7 @@ MATRIX=(
 )
 
 ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
-REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=()
+STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -59,6 +62,8 @@ while [ $# -gt 0 ]; do
     --test-timeout) TEST_TIMEOUT=$2; shift 2 ;;
     --boot-timeout) BOOT_TIMEOUT=$2; shift 2 ;;
     --no-compat) COMPAT=0; shift ;;
+    --no-strip) STRIP_DEBUG=0; shift ;;
+    --append) APPEND_EXTRA=$2; shift 2 ;;
     --refresh) REFRESH=1; shift ;;
     --download-only) DOWNLOAD_ONLY=1; shift ;;
     --list) LIST=1; shift ;;
@@ -295,6 +300,37 @@ PY
   done
 fi
 
+# Debug info is most of a debug test binary (7 MB -> 1.2 MB): strip it, keep
+# the symbols (backtraces still name functions; panics still give file:line).
+# rust-objcopy ships with the toolchain (llvm-tools) but needs the sysroot's libLLVM.
+STRIP=()
+if [ $STRIP_DEBUG = 1 ]; then
+  sysroot=$(rustc --print sysroot 2>/dev/null || true)
+  ro=$(ls "$sysroot"/lib/rustlib/*/bin/rust-objcopy 2>/dev/null | head -n1 || true)
+  if [ -n "$ro" ] && LD_LIBRARY_PATH=$sysroot/lib "$ro" --version >/dev/null 2>&1; then
+    STRIP=(env "LD_LIBRARY_PATH=$sysroot/lib" "$ro" --strip-debug)
+  elif command -v llvm-objcopy >/dev/null; then
+    STRIP=(llvm-objcopy --strip-debug)
+  fi
+fi
+stage() { # stage TRIPLE: copy (stripped) binaries to $BUILD/stage/TRIPLE, rewrite the lists
+  local a=$1 dir=$BUILD/stage/$1 n p i=0
+  rm -rf "$dir"; mkdir -p "$dir/bins"
+  while IFS='=' read -r n p; do
+    [ -n "$n" ] || continue
+    "${STRIP[@]:-false}" "$p" "$dir/$n" 2>/dev/null || cp "$p" "$dir/$n"
+    echo "$n=$dir/$n"
+  done < "$BUILD/$a.tests" > "$BUILD/$a.tests.staged"
+  while IFS='=' read -r n p; do
+    [ -n "$n" ] || continue; i=$((i + 1))
+    "${STRIP[@]:-false}" "$p" "$dir/bins/$i" 2>/dev/null || cp "$p" "$dir/bins/$i"
+    echo "$n=$dir/bins/$i"
+  done < "$BUILD/$a.bins" > "$BUILD/$a.bins.staged"
+  mv "$BUILD/$a.tests.staged" "$BUILD/$a.tests"; mv "$BUILD/$a.bins.staged" "$BUILD/$a.bins"
+}
+for a in "${!NEED_T[@]}"; do stage "$a"; done
+[ ${#STRIP[@]} -gt 0 ] || [ $STRIP_DEBUG = 0 ] || log "no objcopy found: test binaries keep their debug info"
+
 declare -A INITRD=()
 mk() { # mk ARCH-KEY INIT-TRIPLE TRIPLE [COMPAT-TRIPLE]
   local key=$1 init=$2 main=$3 compat=${4:-} args=()
@@ -327,7 +363,7 @@ if [ -z "$BOOT_TIMEOUT" ]; then
   BOOT_TIMEOUT=$(( 120 + TEST_TIMEOUT * 2 + n * 20 ))
   [ $BOOT_TIMEOUT -le 1800 ] || BOOT_TIMEOUT=1800
 fi
-APPEND_COMMON="quiet panic=-1 KINIT_TIMEOUT=$TEST_TIMEOUT"
+APPEND_COMMON="quiet panic=-1 KINIT_TIMEOUT=$TEST_TIMEOUT${APPEND_EXTRA:+ $APPEND_EXTRA}"
 if [ ${#TEST_ARGS[@]} -gt 0 ]; then APPEND_COMMON+=" -- ${TEST_ARGS[*]}"; fi
 Q=(-m 1024 -smp "$SMP" -nographic -no-reboot -nic none)
 

@@ -32,6 +32,8 @@ def main(argv):
     failed_tests = []      # (binary, test, first message lines)
     current = None         # binary being run
     saw_result = False     # libtest summary seen for the current binary
+    bin_failed = False     # that summary reported failures
+    running_test = None    # last "test NAME ..." line seen in the current binary
     done = None
     uname = None
     panic = None
@@ -43,16 +45,20 @@ def main(argv):
         if s.startswith("KINIT-UNAME "):
             uname = s.split(" ", 1)[1]
         elif s.startswith("KINIT-START "):
-            current, saw_result, in_block = s.split(" ", 1)[1], False, None
+            current, saw_result, in_block, bin_failed = s.split(" ", 1)[1], False, None, False
+            running_test = None
         elif s.startswith("KINIT-RESULT "):
             m = KRESULT.match(s)
             if m:
                 b, code, rest = m.group(1), int(m.group(2)), m.group(3)
                 if code != 0 or "timeout" in rest:
                     why = "timed out" if "timeout" in rest else f"exit={code}{rest.split(' time=')[0]}"
-                    problems.append(f"binary {b}: {why}")
                     if not saw_result:
                         failed += 1  # crashed or hung before libtest's summary
+                        where = f" in test {running_test}" if running_test else ""
+                        problems.append(f"binary {b}: {why}{where} before libtest's summary (counted as 1 failed test)")
+                    elif not bin_failed:
+                        problems.append(f"binary {b}: {why} although its tests passed")
             current, in_block = None, None
         elif s.startswith("KINIT-DONE"):
             done = s
@@ -67,6 +73,10 @@ def main(argv):
             passed += int(m.group(2))
             failed += int(m.group(3))
             saw_result = True
+            bin_failed = bin_failed or int(m.group(3)) > 0
+        m = re.match(r"^test (\S+) \.\.\.", s)
+        if m:
+            running_test = m.group(1)
         m = FAILED_TEST.match(s)
         if m:
             failed_tests.append((current or "?", m.group(1)))
@@ -75,7 +85,8 @@ def main(argv):
             in_block = (current or "?", m.group(1))
             blocks[in_block] = []
             continue
-        if in_block and (s == "failures:" or s.startswith("KINIT-") or s.startswith("test result:")):
+        if in_block and (s == "failures:" or s.startswith("KINIT-") or s.startswith("test result:")
+                         or s.startswith("stack backtrace:") or s.startswith("note: run with")):
             in_block = None
         if in_block and s and len(blocks[in_block]) < 12:
             blocks[in_block].append(s)
@@ -93,10 +104,17 @@ def main(argv):
     if panic and not (done and "Attempted to kill init" in panic):
         ok = False
         problems.append(f"kernel panic: {panic}")
-    if failed == 0 and not ok:
-        failed = 0  # counts stay honest; the details say what went wrong
 
-    note = "" if ok else "  <-- FAILED"
+    if ok:
+        note = ""
+    elif done is None and hung:
+        note = "  <-- FAILED (hung)"
+    elif panic and not (done and "Attempted to kill init" in panic):
+        note = "  <-- FAILED (kernel panic)"
+    elif done is None:
+        note = "  <-- FAILED (no KINIT-DONE)"
+    else:
+        note = "  <-- FAILED"
     print(f"kernel {version} {arch}: {passed} passed, {failed} failed{note}")
     if not ok or failed_tests:
         if uname:

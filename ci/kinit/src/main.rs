@@ -279,7 +279,12 @@ fn main() {
     mount("sysfs", "/sys", "sysfs", 0, "");
     mount("devtmpfs", "/dev", "devtmpfs", 0, "mode=0755");
     ensure_console();
-    mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+    // Files packed under /tmp (a test crate built in /tmp puts its [[bin]]s
+    // there) must stay visible: the rootfs is writable anyway.
+    let tmp_empty = fs::read_dir("/tmp").map(|mut d| d.next().is_none()).unwrap_or(true);
+    if tmp_empty {
+        mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+    }
     mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
     mount("devpts", "/dev/pts", "devpts", 0, "");
     mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, "");
