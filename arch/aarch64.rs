@@ -96,9 +96,7 @@ pub(crate) unsafe fn syscall5(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Ar
 /// # Safety
 /// Every pointer argument must be valid for what syscall `nr` does with it.
 #[inline(always)]
-pub(crate) unsafe fn syscall6(
-    nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg,
-) -> Ret {
+pub(crate) unsafe fn syscall6(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg) -> Ret {
     let r: usize;
     // SAFETY: as in `syscall0`; the caller vouches for the arguments.
     unsafe {

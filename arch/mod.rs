@@ -21,7 +21,9 @@
 use core::ffi::c_void;
 
 #[cfg(not(target_os = "linux"))]
-compile_error!("pidfs speaks the Linux process-handle ABI: only target_os = \"linux\" is supported");
+compile_error!(
+    "pidfs speaks the Linux process-handle ABI: only target_os = \"linux\" is supported"
+);
 
 #[cfg(not(any(
     all(target_arch = "x86_64", target_pointer_width = "64"),

@@ -84,8 +84,15 @@ fn resolve_entry() -> usize {
     let bytes = core::mem::size_of_val(&auxv);
     // SAFETY: PR_GET_AUXV writes at most `bytes` bytes into `auxv`.
     let r = unsafe {
-        syscall5_via(stub, __NR_prctl, Arg::uint(PR_GET_AUXV), Arg::mut_ptr(auxv.as_mut_ptr()),
-                     Arg::usize(bytes), Arg::usize(0), Arg::usize(0))
+        syscall5_via(
+            stub,
+            __NR_prctl,
+            Arg::uint(PR_GET_AUXV),
+            Arg::mut_ptr(auxv.as_mut_ptr()),
+            Arg::usize(bytes),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
     };
     let mut n = 0usize;
     if (r.0 as isize) > 0 {
@@ -95,16 +102,27 @@ fn resolve_entry() -> usize {
         let path = b"/proc/self/auxv\0";
         // SAFETY: `path` is NUL-terminated and lives across the call.
         let fd = unsafe {
-            syscall4_via(stub, __NR_openat, Arg::int(AT_FDCWD), Arg::ptr(path.as_ptr()),
-                         Arg::uint(O_RDONLY_CLOEXEC), Arg::uint(0))
+            syscall4_via(
+                stub,
+                __NR_openat,
+                Arg::int(AT_FDCWD),
+                Arg::ptr(path.as_ptr()),
+                Arg::uint(O_RDONLY_CLOEXEC),
+                Arg::uint(0),
+            )
         };
         if (fd.0 as isize) >= 0 {
             let buf = auxv.as_mut_ptr().cast::<u8>();
             while n < bytes {
                 // SAFETY: reads into the unfilled tail of `auxv`.
                 let got = unsafe {
-                    syscall3_via(stub, __NR_read, Arg::usize(fd.0), Arg::mut_ptr(buf.wrapping_add(n)),
-                                 Arg::usize(bytes - n))
+                    syscall3_via(
+                        stub,
+                        __NR_read,
+                        Arg::usize(fd.0),
+                        Arg::mut_ptr(buf.wrapping_add(n)),
+                        Arg::usize(bytes - n),
+                    )
                 };
                 if (got.0 as isize) <= 0 {
                     break;
@@ -182,7 +200,14 @@ pub(crate) unsafe fn syscall3_via(callee: usize, nr: Nr, a0: Arg, a1: Arg, a2: A
 /// # Safety
 /// As [`syscall0_via`]; pointer arguments valid for syscall `nr`.
 #[inline(always)]
-pub(crate) unsafe fn syscall4_via(callee: usize, nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg) -> Ret {
+pub(crate) unsafe fn syscall4_via(
+    callee: usize,
+    nr: Nr,
+    a0: Arg,
+    a1: Arg,
+    a2: Arg,
+    a3: Arg,
+) -> Ret {
     let r: usize;
     // SAFETY: as in `syscall0_via`. The callee is pinned to edi (free with
     // four arguments) so that `in(reg)` for a3 cannot alias it; a3 is swapped
@@ -201,7 +226,13 @@ pub(crate) unsafe fn syscall4_via(callee: usize, nr: Nr, a0: Arg, a1: Arg, a2: A
 /// As [`syscall0_via`]; pointer arguments valid for syscall `nr`.
 #[inline(always)]
 pub(crate) unsafe fn syscall5_via(
-    callee: usize, nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg,
+    callee: usize,
+    nr: Nr,
+    a0: Arg,
+    a1: Arg,
+    a2: Arg,
+    a3: Arg,
+    a4: Arg,
 ) -> Ret {
     let r: usize;
     // Every usable register carries an argument, so callee, a3 (for esi)
@@ -231,11 +262,22 @@ pub(crate) unsafe fn syscall5_via(
 /// As [`syscall0_via`]; pointer arguments valid for syscall `nr`.
 #[inline(always)]
 pub(crate) unsafe fn syscall6_via(
-    callee: usize, nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg,
+    callee: usize,
+    nr: Nr,
+    a0: Arg,
+    a1: Arg,
+    a2: Arg,
+    a3: Arg,
+    a4: Arg,
+    a5: Arg,
 ) -> Ret {
     let r: usize;
-    let frame: [*mut c_void; 4] =
-        [callee as *mut c_void, a3.into_raw(), a5.into_raw(), nr.into_raw()];
+    let frame: [*mut c_void; 4] = [
+        callee as *mut c_void,
+        a3.into_raw(),
+        a5.into_raw(),
+        nr.into_raw(),
+    ];
     // SAFETY: as in `syscall5_via`, with ebp saved and loaded with a5 too.
     unsafe {
         asm!(
@@ -302,9 +344,7 @@ pub(crate) unsafe fn syscall5(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Ar
 /// # Safety
 /// See `arch/mod.rs`.
 #[inline(always)]
-pub(crate) unsafe fn syscall6(
-    nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg,
-) -> Ret {
+pub(crate) unsafe fn syscall6(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg) -> Ret {
     // SAFETY: forwarded.
     unsafe { syscall6_via(entry(), nr, a0, a1, a2, a3, a4, a5) }
 }

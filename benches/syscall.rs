@@ -50,8 +50,18 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     #[cfg(target_arch = "x86")]
-    println!("i386 entry in use: {}", if pidfs::i386::uses_vdso() { "vDSO __kernel_vsyscall" } else { "int 0x80" });
-    let rows: Vec<(&str, f64)> = cases().into_iter().map(|(n, f)| (n, support::ns_per_op(f))).collect();
+    println!(
+        "i386 entry in use: {}",
+        if pidfs::i386::uses_vdso() {
+            "vDSO __kernel_vsyscall"
+        } else {
+            "int 0x80"
+        }
+    );
+    let rows: Vec<(&str, f64)> = cases()
+        .into_iter()
+        .map(|(n, f)| (n, support::ns_per_op(f)))
+        .collect();
     support::report("syscall", &rows);
     for row in &rows[1..] {
         support::ratio("syscall", rows[0], *row);

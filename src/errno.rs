@@ -548,7 +548,10 @@ mod tests {
             assert_eq!(decode(Ret(raw)).unwrap_err().raw_os_error(), e as i32);
         }
         assert_eq!(decode(Ret(0)), Ok(0));
-        assert_eq!(decode(Ret((-4096isize) as usize)), Ok((-4096isize) as usize));
+        assert_eq!(
+            decode(Ret((-4096isize) as usize)),
+            Ok((-4096isize) as usize)
+        );
         assert_eq!(decode(Ret(usize::MAX / 2)), Ok(usize::MAX / 2));
     }
 
@@ -557,7 +560,10 @@ mod tests {
         assert_eq!(core::mem::size_of::<Errno>(), 2);
         assert_eq!(core::mem::size_of::<Result<()>>(), 2);
         assert_eq!(std::format!("{:?}", Errno::ESRCH), "Errno(ESRCH)");
-        assert_eq!(std::format!("{:?}", Errno::from_raw_os_error(1000)), "Errno(1000)");
+        assert_eq!(
+            std::format!("{:?}", Errno::from_raw_os_error(1000)),
+            "Errno(1000)"
+        );
         assert_eq!(std::format!("{}", Errno::EBADF), "EBADF (os error 9)");
         assert_eq!(Errno::ENOTSUP, Errno::EOPNOTSUPP);
         assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
@@ -565,9 +571,15 @@ mod tests {
         assert_eq!(Errno::from_raw_os_error(-3), Errno::EINVAL);
         assert_eq!(Errno::from_raw_os_error(5000), Errno::EINVAL);
         // The named table agrees with libc's values.
-        for (e, l) in [(Errno::ESRCH, libc::ESRCH), (Errno::ENOTTY, libc::ENOTTY), (Errno::ESTALE, libc::ESTALE),
-                       (Errno::EOPNOTSUPP, libc::EOPNOTSUPP), (Errno::EREMOTE, libc::EREMOTE),
-                       (Errno::EOVERFLOW, libc::EOVERFLOW), (Errno::EHWPOISON, libc::EHWPOISON)] {
+        for (e, l) in [
+            (Errno::ESRCH, libc::ESRCH),
+            (Errno::ENOTTY, libc::ENOTTY),
+            (Errno::ESTALE, libc::ESTALE),
+            (Errno::EOPNOTSUPP, libc::EOPNOTSUPP),
+            (Errno::EREMOTE, libc::EREMOTE),
+            (Errno::EOVERFLOW, libc::EOVERFLOW),
+            (Errno::EHWPOISON, libc::EHWPOISON),
+        ] {
             assert_eq!(e.raw_os_error(), l);
         }
     }
@@ -585,7 +597,10 @@ mod tests {
         }
         let custom = std::io::Error::other("x");
         assert_eq!(Errno::try_from(&custom), Err(()));
-        assert_eq!(std::io::Error::from(Errno::ENOENT).kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(
+            std::io::Error::from(Errno::ENOENT).kind(),
+            std::io::ErrorKind::NotFound
+        );
     }
 
     #[test]
@@ -593,7 +608,11 @@ mod tests {
         let mut n = 0;
         let r: Result<()> = retry_on_intr(|| {
             n += 1;
-            if n < 3 { Err(Errno::EINTR) } else { Err(Errno::EAGAIN) }
+            if n < 3 {
+                Err(Errno::EINTR)
+            } else {
+                Err(Errno::EAGAIN)
+            }
         });
         assert_eq!((r, n), (Err(Errno::EAGAIN), 3));
     }

@@ -51,7 +51,10 @@ mod imp {
         #[inline]
         pub const unsafe fn borrow_raw(fd: RawFd) -> Self {
             assert!(fd != -1, "BorrowedFd cannot be -1");
-            BorrowedFd { fd, _p: PhantomData }
+            BorrowedFd {
+                fd,
+                _p: PhantomData,
+            }
         }
 
         /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—a new owned fd for the same file.
@@ -101,7 +104,10 @@ mod imp {
     impl AsFd for OwnedFd {
         #[inline]
         fn as_fd(&self) -> BorrowedFd<'_> {
-            BorrowedFd { fd: self.fd, _p: PhantomData }
+            BorrowedFd {
+                fd: self.fd,
+                _p: PhantomData,
+            }
         }
     }
     impl AsFd for BorrowedFd<'_> {
@@ -190,12 +196,21 @@ mod tests {
             let w = unsafe { OwnedFd::from_raw_fd(into) };
             let still_open = sys::fcntl_int(w.as_fd(), raw::F_GETFD, 0).is_ok();
             // SAFETY: leave the child without unwinding into the harness.
-            unsafe { libc::_exit(if ok_open && closed && still_open { 0 } else { 1 }) }
+            unsafe {
+                libc::_exit(if ok_open && closed && still_open {
+                    0
+                } else {
+                    1
+                })
+            }
         }
         let mut status = 0;
         // SAFETY: our own child.
         assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "status {status:#x}"
+        );
     }
 
     /// A raw write to a pipe comes back from a raw read, and a closed fd is
@@ -208,7 +223,11 @@ mod tests {
         assert_eq!(sys::read(r.as_fd(), &mut buf), Ok(5));
         assert_eq!(&buf[..5], b"pidfs");
         assert_eq!(sys::close(w), Ok(()));
-        assert_eq!(sys::read(r.as_fd(), &mut buf), Ok(0), "EOF once the writer is closed");
+        assert_eq!(
+            sys::read(r.as_fd(), &mut buf),
+            Ok(0),
+            "EOF once the writer is closed"
+        );
         // SAFETY: a number far above any fd this process has open.
         let bad = unsafe { BorrowedFd::borrow_raw(1 << 20) };
         assert_eq!(sys::write(bad, b"x"), Err(Errno::EBADF));

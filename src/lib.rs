@@ -40,7 +40,9 @@ pub mod spawn;
 pub mod translate;
 
 pub use errno::{Errno, Result, retry_on_intr};
-pub use flags::{AtFlags, CloneFlags, InfoMask, NsFlags, OFlags, PidfdFlags, SignalFlags, WaitOptions};
+pub use flags::{
+    AtFlags, CloneFlags, InfoMask, NsFlags, OFlags, PidfdFlags, SignalFlags, WaitOptions,
+};
 pub use handle::*;
 pub use info::*;
 pub use ns::*;

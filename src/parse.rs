@@ -18,7 +18,10 @@ pub fn field<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     }
     for line in text.split(|&b| b == b'\n') {
         if let Some(rest) = line.strip_prefix(key) {
-            let start = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+            let start = rest
+                .iter()
+                .position(|&b| b != b' ' && b != b'\t')
+                .unwrap_or(rest.len());
             return Some(&rest[start..]);
         }
     }
@@ -61,7 +64,9 @@ pub fn parse_u32(s: &[u8]) -> Option<u32> {
 
 /// The whitespace-separated words of a field value.
 fn words(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value.split(|&b| b == b' ' || b == b'\t').filter(|w| !w.is_empty())
+    value
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
 }
 
 /// A list of pids, one per pid-namespace level, outermost first: the
@@ -93,7 +98,10 @@ impl NsPids {
 
 /// Parses a `NSpid:`-style value: 1 to [`MAX_NS_LEVELS`] decimal pids.
 pub fn parse_ns_pids(value: &[u8]) -> Option<NsPids> {
-    let mut out = NsPids { ids: [0; MAX_NS_LEVELS], len: 0 };
+    let mut out = NsPids {
+        ids: [0; MAX_NS_LEVELS],
+        len: 0,
+    };
     for w in words(value) {
         if out.len == MAX_NS_LEVELS {
             return None;
@@ -181,7 +189,10 @@ pub fn parse_proc_status(text: &[u8]) -> Option<ProcStatus> {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let end = s.iter().rposition(|&b| b != b' ' && b != b'\t' && b != b'\r').map_or(0, |i| i + 1);
+    let end = s
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t' && b != b'\r')
+        .map_or(0, |i| i + 1);
     &s[..end]
 }
 
@@ -204,7 +215,9 @@ TracerPid:\t0\nUid:\t0\t1\t2\t3\nGid:\t4\t5\t6\t7\nFDSize:\t64\nNStgid:\t42\t1\n
 
     #[test]
     fn fdinfo_reaped_and_foreign() {
-        let f = parse_pidfd_fdinfo(b"pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\nPid:\t-1\n").unwrap();
+        let f =
+            parse_pidfd_fdinfo(b"pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\nPid:\t-1\n")
+                .unwrap();
         assert_eq!(f.pid, -1);
         assert!(f.ns_pids.is_none());
         let f = parse_pidfd_fdinfo(b"Pid:\t1234\nNSpid:\t1234\t5\t1\n").unwrap();

@@ -155,7 +155,12 @@ impl core::fmt::Debug for SigInfo {
 ///
 /// # References
 /// pidfd_send_signal(2)
-pub fn pidfd_send_signal(pidfd: BorrowedFd<'_>, sig: i32, info: Option<&SigInfo>, flags: SignalFlags) -> Result<()> {
+pub fn pidfd_send_signal(
+    pidfd: BorrowedFd<'_>,
+    sig: i32,
+    info: Option<&SigInfo>,
+    flags: SignalFlags,
+) -> Result<()> {
     sys::pidfd_send_signal(pidfd, sig, info.map(|i| &i.0), flags.bits())
 }
 

@@ -53,20 +53,30 @@ impl Features {
         f.pidfd_open = true;
         f.pidfd_thread = sys::pidfd_open(sys::gettid(), raw::PIDFD_THREAD).is_ok();
         f.pidfs = sys::fstatfs_type(pidfd.as_fd()) == Ok(raw::PIDFS_MAGIC);
-        let mut info = raw::pidfd_info { mask: raw::PIDFD_INFO_PID, ..Default::default() };
+        let mut info = raw::pidfd_info {
+            mask: raw::PIDFD_INFO_PID,
+            ..Default::default()
+        };
         // SAFETY: PIDFD_GET_INFO (VER0 size 64) writes at most 64 bytes of
         // the 80-byte `pidfd_info`.
-        f.pidfd_get_info = unsafe { sys::ioctl_ptr(pidfd.as_fd(), raw::PIDFD_GET_INFO, &mut info) }.is_ok();
+        f.pidfd_get_info =
+            unsafe { sys::ioctl_ptr(pidfd.as_fd(), raw::PIDFD_GET_INFO, &mut info) }.is_ok();
         // SAFETY: PIDFD_GET_PID_NAMESPACE takes no argument and returns an fd.
         if let Ok(fd) = unsafe { sys::ioctl_noarg(pidfd.as_fd(), raw::PIDFD_GET_PID_NAMESPACE) } {
             f.pidfd_get_namespace = true;
             drop(crate::fd::owned(fd as i32));
         }
-        let mut fh = raw::file_handle { handle_bytes: raw::MAX_HANDLE_SZ as u32, handle_type: 0, f_handle: [0; raw::MAX_HANDLE_SZ] };
+        let mut fh = raw::file_handle {
+            handle_bytes: raw::MAX_HANDLE_SZ as u32,
+            handle_type: 0,
+            f_handle: [0; raw::MAX_HANDLE_SZ],
+        };
         let mut mnt = 0u64;
-        if sys::name_to_handle_at(pidfd.as_fd(), c"", &mut fh, &mut mnt, raw::AT_EMPTY_PATH).is_ok() {
+        if sys::name_to_handle_at(pidfd.as_fd(), c"", &mut fh, &mut mnt, raw::AT_EMPTY_PATH).is_ok()
+        {
             f.file_handles = true;
-            f.fd_pidfs_root = sys::open_by_handle_at(crate::FD_PIDFS_ROOT, &fh, raw::O_CLOEXEC).is_ok();
+            f.fd_pidfs_root =
+                sys::open_by_handle_at(crate::FD_PIDFS_ROOT, &fh, raw::O_CLOEXEC).is_ok();
         }
         f.pidfd_self = sys::pidfd_send_signal(crate::PIDFD_SELF_THREAD_GROUP, 0, None, 0).is_ok();
         f.nsfs_pid_ioctls = probe_nsfs();
@@ -107,12 +117,19 @@ impl KernelRelease {
     /// Every kernel.
     pub fn get() -> KernelRelease {
         let mut u = raw::new_utsname {
-            sysname: [0; 65], nodename: [0; 65], release: [0; 65],
-            version: [0; 65], machine: [0; 65], domainname: [0; 65],
+            sysname: [0; 65],
+            nodename: [0; 65],
+            release: [0; 65],
+            version: [0; 65],
+            machine: [0; 65],
+            domainname: [0; 65],
         };
         let _ = sys::uname(&mut u);
         let len = u.release.iter().position(|&b| b == 0).unwrap_or(65);
-        KernelRelease { buf: u.release, len }
+        KernelRelease {
+            buf: u.release,
+            len,
+        }
     }
 
     /// The release as text (lossy: non-UTF-8 gives `"?"`).

@@ -14,8 +14,8 @@
 #![allow(dead_code)]
 
 use crate::arch::{self, Arg, Nr};
-use crate::errno::{decode, decode_int, decode_void, Errno, Result};
-use crate::fd::{owned, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use crate::errno::{Errno, Result, decode, decode_int, decode_void};
+use crate::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd, owned};
 use crate::raw;
 use core::ffi::CStr;
 
@@ -60,8 +60,13 @@ pub(crate) fn getppid() -> i32 {
 pub(crate) fn openat(dirfd: BorrowedFd<'_>, path: &CStr, flags: u32, mode: u32) -> Result<OwnedFd> {
     // SAFETY: `path` is NUL-terminated and borrowed across the call.
     fd_ret(unsafe {
-        arch::syscall4(arch::__NR_openat, fd_arg(dirfd), Arg::ptr(path.as_ptr()),
-                       Arg::uint(flags | raw::O_LARGEFILE), Arg::uint(mode))
+        arch::syscall4(
+            arch::__NR_openat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::uint(flags | raw::O_LARGEFILE),
+            Arg::uint(mode),
+        )
     })
 }
 
@@ -73,14 +78,24 @@ pub(crate) fn open_cwd(path: &CStr, flags: u32, mode: u32) -> Result<OwnedFd> {
 pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     decode(unsafe {
-        arch::syscall3(arch::__NR_read, fd_arg(fd), Arg::mut_ptr(buf.as_mut_ptr()), Arg::usize(buf.len()))
+        arch::syscall3(
+            arch::__NR_read,
+            fd_arg(fd),
+            Arg::mut_ptr(buf.as_mut_ptr()),
+            Arg::usize(buf.len()),
+        )
     })
 }
 
 pub(crate) fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> Result<usize> {
     // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
     decode(unsafe {
-        arch::syscall3(arch::__NR_write, fd_arg(fd), Arg::ptr(buf.as_ptr()), Arg::usize(buf.len()))
+        arch::syscall3(
+            arch::__NR_write,
+            fd_arg(fd),
+            Arg::ptr(buf.as_ptr()),
+            Arg::usize(buf.len()),
+        )
     })
 }
 
@@ -114,7 +129,13 @@ pub(crate) fn write_all(fd: BorrowedFd<'_>, mut buf: &[u8]) -> Result<()> {
 pub(crate) fn pipe2(flags: u32) -> Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1i32; 2];
     // SAFETY: the kernel writes two ints into `fds`.
-    decode_void(unsafe { arch::syscall2(arch::__NR_pipe2, Arg::mut_ptr(fds.as_mut_ptr()), Arg::uint(flags)) })?;
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::__NR_pipe2,
+            Arg::mut_ptr(fds.as_mut_ptr()),
+            Arg::uint(flags),
+        )
+    })?;
     Ok((owned(fds[0]), owned(fds[1])))
 }
 
@@ -136,7 +157,14 @@ pub(crate) fn dup_cloexec(fd: BorrowedFd<'_>) -> Result<OwnedFd> {
 
 pub(crate) fn dup3(old: BorrowedFd<'_>, new: RawFd, flags: u32) -> Result<RawFd> {
     // SAFETY: no user memory; replacing `new` is the caller's intent.
-    decode_int(unsafe { arch::syscall3(arch::__NR_dup3, fd_arg(old), Arg::int(new), Arg::uint(flags)) })
+    decode_int(unsafe {
+        arch::syscall3(
+            arch::__NR_dup3,
+            fd_arg(old),
+            Arg::int(new),
+            Arg::uint(flags),
+        )
+    })
 }
 
 /// `ioctl(fd, request, 0)` for requests that take no argument and return a
@@ -146,7 +174,14 @@ pub(crate) fn dup3(old: BorrowedFd<'_>, new: RawFd, flags: u32) -> Result<RawFd>
 /// `request` must be one that neither reads nor writes user memory.
 pub(crate) unsafe fn ioctl_noarg(fd: BorrowedFd<'_>, request: u32) -> Result<usize> {
     // SAFETY: the caller promises the request uses no user memory.
-    decode(unsafe { arch::syscall3(arch::__NR_ioctl, fd_arg(fd), Arg::uint(request), Arg::usize(0)) })
+    decode(unsafe {
+        arch::syscall3(
+            arch::__NR_ioctl,
+            fd_arg(fd),
+            Arg::uint(request),
+            Arg::usize(0),
+        )
+    })
 }
 
 /// `ioctl(fd, request, value)` with an integer argument passed by value.
@@ -155,7 +190,14 @@ pub(crate) unsafe fn ioctl_noarg(fd: BorrowedFd<'_>, request: u32) -> Result<usi
 /// `request` must interpret its argument as an integer, not a pointer.
 pub(crate) unsafe fn ioctl_int(fd: BorrowedFd<'_>, request: u32, value: usize) -> Result<usize> {
     // SAFETY: the caller promises the argument is not dereferenced.
-    decode(unsafe { arch::syscall3(arch::__NR_ioctl, fd_arg(fd), Arg::uint(request), Arg::usize(value)) })
+    decode(unsafe {
+        arch::syscall3(
+            arch::__NR_ioctl,
+            fd_arg(fd),
+            Arg::uint(request),
+            Arg::usize(value),
+        )
+    })
 }
 
 /// `ioctl(fd, request, &mut *arg)`.
@@ -166,7 +208,14 @@ pub(crate) unsafe fn ioctl_int(fd: BorrowedFd<'_>, request: u32, value: usize) -
 pub(crate) unsafe fn ioctl_ptr<T>(fd: BorrowedFd<'_>, request: u32, arg: &mut T) -> Result<usize> {
     // SAFETY: `arg` is a live exclusive borrow of a `T`; the caller promises
     // the request stays within it.
-    decode(unsafe { arch::syscall3(arch::__NR_ioctl, fd_arg(fd), Arg::uint(request), Arg::mut_ptr(arg as *mut T)) })
+    decode(unsafe {
+        arch::syscall3(
+            arch::__NR_ioctl,
+            fd_arg(fd),
+            Arg::uint(request),
+            Arg::mut_ptr(arg as *mut T),
+        )
+    })
 }
 
 pub(crate) fn kill(pid: i32, sig: i32) -> Result<()> {
@@ -176,7 +225,14 @@ pub(crate) fn kill(pid: i32, sig: i32) -> Result<()> {
 
 pub(crate) fn tgkill(tgid: i32, tid: i32, sig: i32) -> Result<()> {
     // SAFETY: no user memory.
-    decode_void(unsafe { arch::syscall3(arch::__NR_tgkill, Arg::int(tgid), Arg::int(tid), Arg::int(sig)) })
+    decode_void(unsafe {
+        arch::syscall3(
+            arch::__NR_tgkill,
+            Arg::int(tgid),
+            Arg::int(tid),
+            Arg::int(sig),
+        )
+    })
 }
 
 /// `exit_group(code)`: ends every thread of the process.
@@ -191,7 +247,9 @@ pub(crate) fn exit_group(code: i32) -> ! {
 
 pub(crate) fn uname(buf: &mut raw::new_utsname) -> Result<()> {
     // SAFETY: the kernel writes one `new_utsname` into `buf`.
-    decode_void(unsafe { arch::syscall1(arch::__NR_uname, Arg::mut_ptr(buf as *mut raw::new_utsname)) })
+    decode_void(unsafe {
+        arch::syscall1(arch::__NR_uname, Arg::mut_ptr(buf as *mut raw::new_utsname))
+    })
 }
 
 /// `fstatfs(fd).f_type` (`fstatfs64` on i386).
@@ -200,13 +258,21 @@ pub(crate) fn fstatfs_type(fd: BorrowedFd<'_>) -> Result<u64> {
     #[cfg(target_arch = "x86")]
     // SAFETY: the kernel writes STATFS64_SIZE (84) bytes, less than `buf`'s 128.
     decode_void(unsafe {
-        arch::syscall3(arch::__NR_fstatfs64, fd_arg(fd), Arg::usize(raw::STATFS64_SIZE),
-                       Arg::mut_ptr(&mut buf as *mut raw::statfs_buf))
+        arch::syscall3(
+            arch::__NR_fstatfs64,
+            fd_arg(fd),
+            Arg::usize(raw::STATFS64_SIZE),
+            Arg::mut_ptr(&mut buf as *mut raw::statfs_buf),
+        )
     })?;
     #[cfg(not(target_arch = "x86"))]
     // SAFETY: the kernel writes one 120-byte `struct statfs`, less than 128.
     decode_void(unsafe {
-        arch::syscall2(arch::__NR_fstatfs, fd_arg(fd), Arg::mut_ptr(&mut buf as *mut raw::statfs_buf))
+        arch::syscall2(
+            arch::__NR_fstatfs,
+            fd_arg(fd),
+            Arg::mut_ptr(&mut buf as *mut raw::statfs_buf),
+        )
     })?;
     // f_type is the first field: a `long` on 64-bit targets, a u32 in i386's
     // statfs64. Magic numbers fit in 32 bits either way.
@@ -217,8 +283,14 @@ pub(crate) fn fstatfs_type(fd: BorrowedFd<'_>) -> Result<u64> {
 pub(crate) fn statx_fd(fd: BorrowedFd<'_>, mask: u32, buf: &mut raw::statx) -> Result<()> {
     // SAFETY: empty NUL-terminated path; the kernel writes one 256-byte statx.
     decode_void(unsafe {
-        arch::syscall5(arch::__NR_statx, fd_arg(fd), Arg::ptr(c"".as_ptr()), Arg::uint(raw::AT_EMPTY_PATH),
-                       Arg::uint(mask), Arg::mut_ptr(buf as *mut raw::statx))
+        arch::syscall5(
+            arch::__NR_statx,
+            fd_arg(fd),
+            Arg::ptr(c"".as_ptr()),
+            Arg::uint(raw::AT_EMPTY_PATH),
+            Arg::uint(mask),
+            Arg::mut_ptr(buf as *mut raw::statx),
+        )
     })
 }
 
@@ -228,7 +300,10 @@ const NR_PPOLL: Nr = arch::__NR_ppoll_time64;
 const NR_PPOLL: Nr = arch::__NR_ppoll;
 
 /// `ppoll(fds, timeout, NULL)`; `None` waits forever.
-pub(crate) fn ppoll(fds: &mut [raw::pollfd], timeout: Option<&raw::__kernel_timespec>) -> Result<usize> {
+pub(crate) fn ppoll(
+    fds: &mut [raw::pollfd],
+    timeout: Option<&raw::__kernel_timespec>,
+) -> Result<usize> {
     let ts = match timeout {
         Some(t) => Arg::ptr(t as *const raw::__kernel_timespec),
         None => Arg::null(),
@@ -236,7 +311,14 @@ pub(crate) fn ppoll(fds: &mut [raw::pollfd], timeout: Option<&raw::__kernel_time
     // SAFETY: `fds` is a live slice of `len` pollfds; `ts` is null or a live
     // 64-bit timespec; no sigmask.
     decode(unsafe {
-        arch::syscall5(NR_PPOLL, Arg::mut_ptr(fds.as_mut_ptr()), Arg::usize(fds.len()), ts, Arg::null(), Arg::usize(8))
+        arch::syscall5(
+            NR_PPOLL,
+            Arg::mut_ptr(fds.as_mut_ptr()),
+            Arg::usize(fds.len()),
+            ts,
+            Arg::null(),
+            Arg::usize(8),
+        )
     })
 }
 
@@ -244,8 +326,14 @@ pub(crate) fn ppoll(fds: &mut [raw::pollfd], timeout: Option<&raw::__kernel_time
 pub(crate) fn waitid(idtype: u32, id: i32, info: &mut raw::siginfo_t, options: u32) -> Result<()> {
     // SAFETY: the kernel writes one siginfo_t into `info`; rusage is NULL.
     decode_void(unsafe {
-        arch::syscall5(arch::__NR_waitid, Arg::uint(idtype), Arg::int(id), Arg::mut_ptr(info as *mut raw::siginfo_t),
-                       Arg::uint(options), Arg::null())
+        arch::syscall5(
+            arch::__NR_waitid,
+            Arg::uint(idtype),
+            Arg::int(id),
+            Arg::mut_ptr(info as *mut raw::siginfo_t),
+            Arg::uint(options),
+            Arg::null(),
+        )
     })
 }
 
@@ -254,7 +342,13 @@ pub(crate) fn wait4(pid: i32, options: u32) -> Result<(i32, i32)> {
     let mut status = 0i32;
     // SAFETY: the kernel writes one int into `status`.
     let r = decode_int(unsafe {
-        arch::syscall4(arch::__NR_wait4, Arg::int(pid), Arg::mut_ptr(&mut status as *mut i32), Arg::uint(options), Arg::null())
+        arch::syscall4(
+            arch::__NR_wait4,
+            Arg::int(pid),
+            Arg::mut_ptr(&mut status as *mut i32),
+            Arg::uint(options),
+            Arg::null(),
+        )
     })?;
     Ok((r, status))
 }
@@ -263,8 +357,13 @@ pub(crate) fn socketpair(domain: u32, ty: u32, protocol: u32) -> Result<(OwnedFd
     let mut fds = [-1i32; 2];
     // SAFETY: the kernel writes two ints into `fds`.
     decode_void(unsafe {
-        arch::syscall4(arch::__NR_socketpair, Arg::uint(domain), Arg::uint(ty), Arg::uint(protocol),
-                       Arg::mut_ptr(fds.as_mut_ptr()))
+        arch::syscall4(
+            arch::__NR_socketpair,
+            Arg::uint(domain),
+            Arg::uint(ty),
+            Arg::uint(protocol),
+            Arg::mut_ptr(fds.as_mut_ptr()),
+        )
     })?;
     Ok((owned(fds[0]), owned(fds[1])))
 }
@@ -273,8 +372,14 @@ pub(crate) fn socketpair(domain: u32, ty: u32, protocol: u32) -> Result<(OwnedFd
 pub(crate) fn setsockopt_int(fd: BorrowedFd<'_>, level: i32, name: i32, value: i32) -> Result<()> {
     // SAFETY: the kernel reads 4 bytes from `value`.
     decode_void(unsafe {
-        arch::syscall5(arch::__NR_setsockopt, fd_arg(fd), Arg::int(level), Arg::int(name),
-                       Arg::ptr(&value as *const i32), Arg::uint(4))
+        arch::syscall5(
+            arch::__NR_setsockopt,
+            fd_arg(fd),
+            Arg::int(level),
+            Arg::int(name),
+            Arg::ptr(&value as *const i32),
+            Arg::uint(4),
+        )
     })
 }
 
@@ -285,16 +390,34 @@ pub(crate) fn setsockopt_int(fd: BorrowedFd<'_>, level: i32, name: i32, value: i
 /// lengths it states.
 pub(crate) unsafe fn sendmsg(fd: BorrowedFd<'_>, msg: &raw::msghdr, flags: u32) -> Result<usize> {
     // SAFETY: the caller vouches for the buffers `msg` points at.
-    decode(unsafe { arch::syscall3(arch::__NR_sendmsg, fd_arg(fd), Arg::ptr(msg as *const raw::msghdr), Arg::uint(flags)) })
+    decode(unsafe {
+        arch::syscall3(
+            arch::__NR_sendmsg,
+            fd_arg(fd),
+            Arg::ptr(msg as *const raw::msghdr),
+            Arg::uint(flags),
+        )
+    })
 }
 
 /// `recvmsg(fd, msg, flags)`.
 ///
 /// # Safety
 /// Every pointer in `msg` must be valid for writes of the lengths it states.
-pub(crate) unsafe fn recvmsg(fd: BorrowedFd<'_>, msg: &mut raw::msghdr, flags: u32) -> Result<usize> {
+pub(crate) unsafe fn recvmsg(
+    fd: BorrowedFd<'_>,
+    msg: &mut raw::msghdr,
+    flags: u32,
+) -> Result<usize> {
     // SAFETY: the caller vouches for the buffers `msg` points at.
-    decode(unsafe { arch::syscall3(arch::__NR_recvmsg, fd_arg(fd), Arg::mut_ptr(msg as *mut raw::msghdr), Arg::uint(flags)) })
+    decode(unsafe {
+        arch::syscall3(
+            arch::__NR_recvmsg,
+            fd_arg(fd),
+            Arg::mut_ptr(msg as *mut raw::msghdr),
+            Arg::uint(flags),
+        )
+    })
 }
 
 pub(crate) fn unshare(flags: u64) -> Result<()> {
@@ -311,7 +434,14 @@ pub(crate) fn setns(fd: BorrowedFd<'_>, nstype: u32) -> Result<()> {
 pub(crate) fn prctl_int(option: u32, arg2: usize) -> Result<usize> {
     // SAFETY: the integer-argument options used here touch no user memory.
     decode(unsafe {
-        arch::syscall5(arch::__NR_prctl, Arg::uint(option), Arg::usize(arg2), Arg::usize(0), Arg::usize(0), Arg::usize(0))
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(option),
+            Arg::usize(arg2),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
     })
 }
 
@@ -329,7 +459,13 @@ const NR_CLOCK_NANOSLEEP: Nr = arch::__NR_clock_nanosleep;
 pub(crate) fn nanosleep(ts: &raw::__kernel_timespec) -> Result<()> {
     // SAFETY: the kernel reads one 64-bit timespec; no remainder pointer.
     decode_void(unsafe {
-        arch::syscall4(NR_CLOCK_NANOSLEEP, Arg::uint(1), Arg::uint(0), Arg::ptr(ts as *const raw::__kernel_timespec), Arg::null())
+        arch::syscall4(
+            NR_CLOCK_NANOSLEEP,
+            Arg::uint(1),
+            Arg::uint(0),
+            Arg::ptr(ts as *const raw::__kernel_timespec),
+            Arg::null(),
+        )
     })
 }
 
@@ -341,23 +477,49 @@ pub(crate) fn pidfd_open(pid: i32, flags: u32) -> Result<OwnedFd> {
 }
 
 /// `pidfd_send_signal(pidfd, sig, info, flags)`; `pidfd` may be a sentinel.
-pub(crate) fn pidfd_send_signal(pidfd: BorrowedFd<'_>, sig: i32, info: Option<&raw::siginfo_t>, flags: u32) -> Result<()> {
+pub(crate) fn pidfd_send_signal(
+    pidfd: BorrowedFd<'_>,
+    sig: i32,
+    info: Option<&raw::siginfo_t>,
+    flags: u32,
+) -> Result<()> {
     let info = match info {
         Some(i) => Arg::ptr(i as *const raw::siginfo_t),
         None => Arg::null(),
     };
     // SAFETY: `info` is null or a live 128-byte siginfo the kernel only reads.
-    decode_void(unsafe { arch::syscall4(arch::__NR_pidfd_send_signal, fd_arg(pidfd), Arg::int(sig), info, Arg::uint(flags)) })
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_pidfd_send_signal,
+            fd_arg(pidfd),
+            Arg::int(sig),
+            info,
+            Arg::uint(flags),
+        )
+    })
 }
 
 pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: RawFd, flags: u32) -> Result<OwnedFd> {
     // SAFETY: no user memory.
-    fd_ret(unsafe { arch::syscall3(arch::__NR_pidfd_getfd, fd_arg(pidfd), Arg::int(targetfd), Arg::uint(flags)) })
+    fd_ret(unsafe {
+        arch::syscall3(
+            arch::__NR_pidfd_getfd,
+            fd_arg(pidfd),
+            Arg::int(targetfd),
+            Arg::uint(flags),
+        )
+    })
 }
 
 /// `name_to_handle_at(dirfd, path, fh, &mount_id, flags)`. `mount_id` is a
 /// u64 because `AT_HANDLE_MNT_ID_UNIQUE` makes the kernel write 8 bytes.
-pub(crate) fn name_to_handle_at(dirfd: BorrowedFd<'_>, path: &CStr, fh: &mut raw::file_handle, mount_id: &mut u64, flags: u32) -> Result<()> {
+pub(crate) fn name_to_handle_at(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    fh: &mut raw::file_handle,
+    mount_id: &mut u64,
+    flags: u32,
+) -> Result<()> {
     // SAFETY: `fh` has room for `MAX_HANDLE_SZ` payload bytes, and the caller
     // sets `fh.handle_bytes` to at most that (checked here); the kernel
     // writes at most 8 bytes to `mount_id`.
@@ -365,20 +527,35 @@ pub(crate) fn name_to_handle_at(dirfd: BorrowedFd<'_>, path: &CStr, fh: &mut raw
         return Err(Errno::EINVAL);
     }
     decode_void(unsafe {
-        arch::syscall5(arch::__NR_name_to_handle_at, fd_arg(dirfd), Arg::ptr(path.as_ptr()),
-                       Arg::mut_ptr(fh as *mut raw::file_handle), Arg::mut_ptr(mount_id as *mut u64), Arg::uint(flags))
+        arch::syscall5(
+            arch::__NR_name_to_handle_at,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::mut_ptr(fh as *mut raw::file_handle),
+            Arg::mut_ptr(mount_id as *mut u64),
+            Arg::uint(flags),
+        )
     })
 }
 
 /// `open_by_handle_at(mount_fd, fh, flags)`.
-pub(crate) fn open_by_handle_at(mount_fd: BorrowedFd<'_>, fh: &raw::file_handle, flags: u32) -> Result<OwnedFd> {
+pub(crate) fn open_by_handle_at(
+    mount_fd: BorrowedFd<'_>,
+    fh: &raw::file_handle,
+    flags: u32,
+) -> Result<OwnedFd> {
     if fh.handle_bytes as usize > raw::MAX_HANDLE_SZ {
         return Err(Errno::EINVAL);
     }
     // SAFETY: the kernel reads the 8-byte header and `handle_bytes` (checked
     // <= MAX_HANDLE_SZ above) payload bytes from `fh`.
     fd_ret(unsafe {
-        arch::syscall3(arch::__NR_open_by_handle_at, fd_arg(mount_fd), Arg::ptr(fh as *const raw::file_handle), Arg::uint(flags))
+        arch::syscall3(
+            arch::__NR_open_by_handle_at,
+            fd_arg(mount_fd),
+            Arg::ptr(fh as *const raw::file_handle),
+            Arg::uint(flags),
+        )
     })
 }
 
@@ -392,7 +569,13 @@ pub(crate) fn open_by_handle_at(mount_fd: BorrowedFd<'_>, fh: &raw::file_handle,
 pub(crate) unsafe fn clone3(args: &mut raw::clone_args, size: usize) -> Result<i32> {
     // SAFETY: `args` is a live clone_args of at least `size` bytes; the kernel
     // writes the pidfd to the address in `args.pidfd`, which the caller set.
-    decode_int(unsafe { arch::syscall2(arch::__NR_clone3, Arg::mut_ptr(args as *mut raw::clone_args), Arg::usize(size)) })
+    decode_int(unsafe {
+        arch::syscall2(
+            arch::__NR_clone3,
+            Arg::mut_ptr(args as *mut raw::clone_args),
+            Arg::usize(size),
+        )
+    })
 }
 
 /// Legacy `clone(flags, 0, &pidfd, ...)` in fork-like form, with
@@ -406,7 +589,14 @@ pub(crate) unsafe fn clone_pidfd(flags: u64, pidfd: &mut i32) -> Result<i32> {
     // i386 and aarch64 (flags, stack, parent_tid, tls, child_tid).
     // SAFETY: fork-like flags (caller); the kernel writes one int at `pidfd`.
     decode_int(unsafe {
-        arch::syscall5(arch::__NR_clone, Arg::usize(flags as usize), Arg::null(), p, Arg::null(), Arg::null())
+        arch::syscall5(
+            arch::__NR_clone,
+            Arg::usize(flags as usize),
+            Arg::null(),
+            p,
+            Arg::null(),
+            Arg::null(),
+        )
     })
 }
 
@@ -417,7 +607,14 @@ pub(crate) unsafe fn clone_pidfd(flags: u64, pidfd: &mut i32) -> Result<i32> {
 /// NUL-terminated strings, all live across the call.
 pub(crate) unsafe fn execve(path: &CStr, argv: *const *const u8, envp: *const *const u8) -> Errno {
     // SAFETY: the caller vouches for the arrays.
-    match decode(unsafe { arch::syscall3(arch::__NR_execve, Arg::ptr(path.as_ptr()), Arg::ptr(argv), Arg::ptr(envp)) }) {
+    match decode(unsafe {
+        arch::syscall3(
+            arch::__NR_execve,
+            Arg::ptr(path.as_ptr()),
+            Arg::ptr(argv),
+            Arg::ptr(envp),
+        )
+    }) {
         Err(e) => e,
         Ok(_) => Errno::EINVAL,
     }
@@ -434,7 +631,15 @@ pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) ->
         None => Arg::null(),
     };
     // SAFETY: 8-byte kernel sigsets, read from `set` and written to `old`.
-    decode_void(unsafe { arch::syscall4(arch::__NR_rt_sigprocmask, Arg::uint(how), s, o, Arg::usize(8)) })
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_rt_sigprocmask,
+            Arg::uint(how),
+            s,
+            o,
+            Arg::usize(8),
+        )
+    })
 }
 
 #[cfg(target_arch = "x86")]

@@ -16,7 +16,9 @@ fn gettid_matches_libc_per_thread() {
     // SAFETY: plain syscall wrapper.
     let main_tid = unsafe { libc::gettid() };
     assert_eq!(pidfs::gettid(), main_tid);
-    let other = std::thread::spawn(|| (pidfs::gettid(), unsafe { libc::gettid() })).join().unwrap();
+    let other = std::thread::spawn(|| (pidfs::gettid(), unsafe { libc::gettid() }))
+        .join()
+        .unwrap();
     assert_eq!(other.0, other.1);
     assert_ne!(other.0, main_tid);
 }
@@ -25,9 +27,15 @@ fn gettid_matches_libc_per_thread() {
 /// is EINVAL, pidfd_open of a pid that cannot exist is ESRCH.
 #[test]
 fn syscall_errors_are_typed() {
-    assert_eq!(pidfs::pidfd_open(-1, PidfdFlags::empty()).unwrap_err(), Errno::EINVAL);
+    assert_eq!(
+        pidfs::pidfd_open(-1, PidfdFlags::empty()).unwrap_err(),
+        Errno::EINVAL
+    );
     // pid_max is at most 4194304 (2^22).
-    assert_eq!(pidfs::pidfd_open(1 << 22, PidfdFlags::empty()).unwrap_err(), Errno::ESRCH);
+    assert_eq!(
+        pidfs::pidfd_open(1 << 22, PidfdFlags::empty()).unwrap_err(),
+        Errno::ESRCH
+    );
     let e: std::io::Error = Errno::ESRCH.into();
     assert_eq!(e.raw_os_error(), Some(libc::ESRCH));
 }

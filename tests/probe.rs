@@ -9,9 +9,15 @@ use pidfs::Features;
 #[test]
 fn probe_is_consistent_with_kernel_history() {
     let f = Features::probe();
-    assert!(f.pidfd_open, "pidfd_open (5.3) exists on every supported kernel (5.10+)");
+    assert!(
+        f.pidfd_open,
+        "pidfd_open (5.3) exists on every supported kernel (5.10+)"
+    );
     if f.fd_pidfs_root {
-        assert!(f.file_handles, "FD_PIDFS_ROOT (6.17) implies pidfs handles (6.14)");
+        assert!(
+            f.file_handles,
+            "FD_PIDFS_ROOT (6.17) implies pidfs handles (6.14)"
+        );
     }
     if f.file_handles {
         assert!(f.pidfs, "pidfs handles (6.14) imply pidfs (6.9)");
@@ -33,11 +39,24 @@ fn probe_matches_environment() {
         return probe_is_consistent_with_kernel_history();
     }
     let f = Features::probe();
-    assert!(f.pidfd_open && f.pidfd_thread && f.pidfs && f.file_handles && f.fd_pidfs_root && f.pidfd_self);
+    assert!(
+        f.pidfd_open
+            && f.pidfd_thread
+            && f.pidfs
+            && f.file_handles
+            && f.fd_pidfs_root
+            && f.pidfd_self
+    );
     if common::QEMU {
-        assert!(!f.pidfd_get_info && !f.pidfd_get_namespace && !f.nsfs_pid_ioctls && !f.clone3, "{f:?}");
+        assert!(
+            !f.pidfd_get_info && !f.pidfd_get_namespace && !f.nsfs_pid_ioctls && !f.clone3,
+            "{f:?}"
+        );
     } else {
-        assert!(f.pidfd_get_info && f.pidfd_get_namespace && f.nsfs_pid_ioctls && f.clone3, "{f:?}");
+        assert!(
+            f.pidfd_get_info && f.pidfd_get_namespace && f.nsfs_pid_ioctls && f.clone3,
+            "{f:?}"
+        );
     }
 }
 

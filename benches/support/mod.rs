@@ -62,7 +62,10 @@ pub fn anchor() -> Option<&'static HashMap<String, f64>> {
     A.get_or_init(|| {
         let bin = std::env::var("PIDFS_ANCHOR").ok()?;
         let iters = std::env::var("PIDFS_ANCHOR_ITERS").unwrap_or_else(|_| "200000".into());
-        let out = std::process::Command::new(&bin).args([iters.as_str(), "200"]).output().ok()?;
+        let out = std::process::Command::new(&bin)
+            .args([iters.as_str(), "200"])
+            .output()
+            .ok()?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut m = HashMap::new();
         for line in text.lines() {
@@ -90,8 +93,14 @@ pub fn vs_anchor(group: &str, name: &str, pidfs_ns: f64) {
         Some(&c) => println!(
             "{group:>10} anchor {name}: C {c:.1} ns/op, pidfs {pidfs_ns:.1} ns/op, pidfs/C = {:.3}x ({})",
             pidfs_ns / c,
-            if pidfs_ns / c <= 1.10 { "within 1.10x" } else { "OVER 1.10x" }
+            if pidfs_ns / c <= 1.10 {
+                "within 1.10x"
+            } else {
+                "OVER 1.10x"
+            }
         ),
-        None => println!("{group:>10} anchor {name}: not measured (set PIDFS_ANCHOR to the compiled anchor.c)"),
+        None => println!(
+            "{group:>10} anchor {name}: not measured (set PIDFS_ANCHOR to the compiled anchor.c)"
+        ),
     }
 }

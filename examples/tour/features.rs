@@ -9,7 +9,11 @@ pub fn run() {
     #[cfg(target_arch = "x86")]
     println!(
         "i386 kernel entry: {}",
-        if pidfs::i386::uses_vdso() { "vDSO __kernel_vsyscall" } else { "int 0x80" }
+        if pidfs::i386::uses_vdso() {
+            "vDSO __kernel_vsyscall"
+        } else {
+            "int 0x80"
+        }
     );
     let f = pidfs::Features::probe();
     println!("features (probed live):");
@@ -26,6 +30,10 @@ pub fn run() {
         ("clone3", f.clone3, "5.3"),
     ];
     for (name, ok, since) in rows {
-        println!("  {:<32} {:<4} (since {since})", name, if ok { "yes" } else { "no" });
+        println!(
+            "  {:<32} {:<4} (since {since})",
+            name,
+            if ok { "yes" } else { "no" }
+        );
     }
 }

@@ -1,7 +1,13 @@
 //! Kernel structs and constants under their kernel names (UAPI headers),
 //! each constant typed as the field or argument it goes into. Every struct
 //! has size/align/offset assertions below, checked for every target.
-#![allow(non_camel_case_types, non_upper_case_globals, non_snake_case, missing_docs, dead_code)]
+#![allow(
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    missing_docs,
+    dead_code
+)]
 
 use core::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;

@@ -19,7 +19,9 @@ pub fn kernel_matrix() -> bool {
 
 /// Number of open fds of this process.
 pub fn fd_count() -> usize {
-    std::fs::read_dir("/proc/self/fd").expect("/proc/self/fd").count()
+    std::fs::read_dir("/proc/self/fd")
+        .expect("/proc/self/fd")
+        .count()
 }
 
 /// Runs `f` in a forked child and returns its exit code (`0` = `f` returned
@@ -37,13 +39,21 @@ pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
     // SAFETY: reaps exactly our own child.
     let r = unsafe { libc::waitpid(pid, &mut status, 0) };
     assert_eq!(r, pid);
-    if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) }
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    }
 }
 
 /// Runs `f` in a forked child and asserts that it passed.
 #[track_caller]
 pub fn in_child<F: FnOnce()>(f: F) {
-    assert_eq!(run_in_child(f), 0, "the forked child's assertions failed (see its panic message above)");
+    assert_eq!(
+        run_in_child(f),
+        0,
+        "the forked child's assertions failed (see its panic message above)"
+    );
 }
 
 /// Asserts, in a forked child, that `f` leaves the fd count unchanged.
@@ -68,7 +78,12 @@ pub fn become_root_in_userns() {
         }
         let uid = libc::geteuid();
         let gid = libc::getegid();
-        assert_eq!(libc::unshare(libc::CLONE_NEWUSER), 0, "unshare(CLONE_NEWUSER): {}", std::io::Error::last_os_error());
+        assert_eq!(
+            libc::unshare(libc::CLONE_NEWUSER),
+            0,
+            "unshare(CLONE_NEWUSER): {}",
+            std::io::Error::last_os_error()
+        );
         std::fs::write("/proc/self/setgroups", "deny").unwrap();
         std::fs::write("/proc/self/uid_map", format!("0 {uid} 1")).unwrap();
         std::fs::write("/proc/self/gid_map", format!("0 {gid} 1")).unwrap();
@@ -98,9 +113,11 @@ impl Child {
 
     /// A child that sleeps until killed.
     pub fn sleeper() -> Child {
-        Child::spawn(|| loop {
-            // SAFETY: pause() just waits for a signal.
-            unsafe { libc::pause() };
+        Child::spawn(|| {
+            loop {
+                // SAFETY: pause() just waits for a signal.
+                unsafe { libc::pause() };
+            }
         })
     }
 
@@ -128,7 +145,14 @@ impl Child {
     pub fn wait_zombie(&self) {
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         // SAFETY: WNOWAIT leaves the child waitable.
-        let r = unsafe { libc::waitid(libc::P_PID, self.pid as _, &mut info, libc::WEXITED | libc::WNOWAIT) };
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                self.pid as _,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
         assert_eq!(r, 0);
     }
 }

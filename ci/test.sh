@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The test command of README.md, and what .ci/run runs: installs what it
+# needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
+# (native, IA32 emulation) and aarch64 (qemu-user), no_std builds, benches
+# (built, plus quick runs against the C anchor), fuzzing, the cross-arch
+# handle exchange and the real-kernel matrix. Ends with one line per
+# target and a total.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+logs=$root/target/ci-logs
+rm -rf "$logs"; mkdir -p "$logs"
+start=$(date +%s)
+step() { printf '\n==== %s (+%ss) ====\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step setup
+bash ci/setup.sh
+
+T64=x86_64-unknown-linux-gnu
+T32=i686-unknown-linux-musl
+TA=aarch64-unknown-linux-musl
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (3 targets, -D warnings)"
+for t in $T64 $T32 $TA; do
+  cargo clippy -q --all-targets --target "$t" -- -D warnings
+  cargo clippy -q --lib --no-default-features --target "$t" -- -D warnings
+done
+
+step "cargo doc (-D warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps
+
+step "no_std builds (3 targets)"
+for t in $T64 $T32 $TA; do cargo build -q --no-default-features --target "$t"; done
+
+run_tests() { # name target [extra cargo args]
+  local name=$1 target=$2; shift 2
+  step "cargo test $name ($target $*)"
+  # --test-threads: the suite forks a lot; 4 threads keep 2 cores busy.
+  cargo test --target "$target" "$@" -- --test-threads=4 2>&1 | tee -a "$logs/test-$name.log"
+}
+run_tests x86_64 $T64
+run_tests x86_64 $T64 --release
+run_tests no_std-x86_64 $T64 --no-default-features --lib
+run_tests i686 $T32
+run_tests i686 $T32 --release
+run_tests no_std-i686 $T32 --no-default-features --lib
+run_tests aarch64 $TA
+run_tests no_std-aarch64 $TA --no-default-features --lib
+
+step "benches: build (native and cross), quick runs against the C anchor"
+bash ci/bench.sh 2>&1 | tee "$logs/bench.log"
+
+if [ -f ci/handles-cross-arch.sh ]; then
+  step "handles across architectures (x86_64 <-> i686)"
+  bash ci/handles-cross-arch.sh 2>&1 | tee "$logs/xarch.log"
+fi
+
+if [ -f ci/fuzz.sh ]; then
+  step "fuzzing (stable, -s none)"
+  bash ci/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
+fi
+
+if [ -f ci/kernels.sh ]; then
+  step "real-kernel matrix (qemu-system)"
+  bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log"
+fi
+
+step summary
+total_p=0; total_f=0
+for f in "$logs"/test-*.log; do
+  name=$(basename "$f" .log); name=${name#test-}
+  read -r p fl < <(awk '/^test result:/ { for (i=1;i<=NF;i++) { if ($i ~ /^passed;?$/) p+=$(i-1); if ($i ~ /^failed;?$/) f+=$(i-1) } } END { print p+0, f+0 }' "$f")
+  printf 'target %-16s %5d passed, %d failed\n' "$name:" "$p" "$fl"
+  total_p=$((total_p + p)); total_f=$((total_f + fl))
+done
+[ -f "$logs/kernels.log" ] && grep -a '^kernel ' "$logs/kernels.log" || true
+echo "ci time: $(( $(date +%s) - start ))s"
+echo "total: $total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
