@@ -51,7 +51,7 @@ unsafe extern "C" {
 /// The `int 0x80` stub's address.
 #[inline(always)]
 pub(crate) fn int80_entry() -> usize {
-    __pidfs_int80_entry as usize
+    __pidfs_int80_entry as *const () as usize
 }
 
 /// 0 until resolved; then `__kernel_vsyscall` or the `int 0x80` stub.
@@ -261,6 +261,7 @@ pub(crate) unsafe fn syscall5_via(
 /// # Safety
 /// As [`syscall0_via`]; pointer arguments valid for syscall `nr`.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn syscall6_via(
     callee: usize,
     nr: Nr,

@@ -520,12 +520,12 @@ pub(crate) fn name_to_handle_at(
     mount_id: &mut u64,
     flags: u32,
 ) -> Result<()> {
-    // SAFETY: `fh` has room for `MAX_HANDLE_SZ` payload bytes, and the caller
-    // sets `fh.handle_bytes` to at most that (checked here); the kernel
-    // writes at most 8 bytes to `mount_id`.
     if fh.handle_bytes as usize > raw::MAX_HANDLE_SZ {
         return Err(Errno::EINVAL);
     }
+    // SAFETY: `fh` has room for `MAX_HANDLE_SZ` payload bytes and
+    // `fh.handle_bytes` is at most that (checked above); the kernel writes
+    // at most 8 bytes to `mount_id`.
     decode_void(unsafe {
         arch::syscall5(
             arch::__NR_name_to_handle_at,

@@ -16,6 +16,7 @@ fn gettid_matches_libc_per_thread() {
     // SAFETY: plain syscall wrapper.
     let main_tid = unsafe { libc::gettid() };
     assert_eq!(pidfs::gettid(), main_tid);
+    // SAFETY: plain syscall wrapper.
     let other = std::thread::spawn(|| (pidfs::gettid(), unsafe { libc::gettid() }))
         .join()
         .unwrap();

@@ -143,6 +143,7 @@ impl Child {
 
     /// Waits until the child is a zombie (exited, not reaped).
     pub fn wait_zombie(&self) {
+        // SAFETY: siginfo_t is plain data; all-zero is valid.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         // SAFETY: WNOWAIT leaves the child waitable.
         let r = unsafe {
