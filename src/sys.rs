@@ -660,3 +660,29 @@ pub(crate) fn getgid() -> u32 {
     // SAFETY: no arguments.
     unsafe { arch::syscall0(NR_GETGID).0 as u32 }
 }
+
+// ---- pidfd ioctls (pidfd engineer) ----
+
+/// `ioctl(pidfd, PIDFD_GET_<NS>_NAMESPACE, 0)`: a new namespace fd.
+pub(crate) fn pidfd_get_ns_ioctl(pidfd: BorrowedFd<'_>, request: u32) -> Result<OwnedFd> {
+    // SAFETY: the PIDFD_GET_*_NAMESPACE requests are `_IO` requests: they
+    // take no argument (0 is required) and return an fd.
+    unsafe { ioctl_noarg(pidfd, request) }.map(|fd| owned(fd as i32))
+}
+
+/// `ioctl(pidfd, PIDFD_GET_INFO*, &mut info)` with a request whose encoded
+/// size is at most `size_of::<pidfd_info>()` (80).
+pub(crate) fn pidfd_get_info_ioctl(
+    pidfd: BorrowedFd<'_>,
+    request: u32,
+    info: &mut raw::pidfd_info,
+) -> Result<()> {
+    let size = ((request >> 16) & 0x3fff) as usize;
+    if size > core::mem::size_of::<raw::pidfd_info>() {
+        return Err(Errno::EINVAL);
+    }
+    // SAFETY: the kernel copies in and out at most the size encoded in the
+    // request (checked <= 80 above) through `info`, a live 80-byte struct of
+    // plain integers.
+    unsafe { ioctl_ptr(pidfd, request, info) }.map(|_| ())
+}
