@@ -686,3 +686,41 @@ pub(crate) fn pidfd_get_info_ioctl(
     // plain integers.
     unsafe { ioctl_ptr(pidfd, request, info) }.map(|_| ())
 }
+
+#[cfg(target_arch = "x86")]
+const NR_GETEUID: Nr = arch::__NR_geteuid32;
+#[cfg(not(target_arch = "x86"))]
+const NR_GETEUID: Nr = arch::__NR_geteuid;
+#[cfg(target_arch = "x86")]
+const NR_GETEGID: Nr = arch::__NR_getegid32;
+#[cfg(not(target_arch = "x86"))]
+const NR_GETEGID: Nr = arch::__NR_getegid;
+
+pub(crate) fn geteuid() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { arch::syscall0(NR_GETEUID).0 as u32 }
+}
+
+pub(crate) fn getegid() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { arch::syscall0(NR_GETEGID).0 as u32 }
+}
+
+/// `rt_sigaction(sig, act, old, 8)`.
+pub(crate) fn rt_sigaction(
+    sig: i32,
+    act: Option<&raw::kernel_sigaction>,
+    old: Option<&mut raw::kernel_sigaction>,
+) -> Result<()> {
+    let a = match act {
+        Some(a) => Arg::ptr(a as *const raw::kernel_sigaction),
+        None => Arg::null(),
+    };
+    let o = match old {
+        Some(o) => Arg::mut_ptr(o as *mut raw::kernel_sigaction),
+        None => Arg::null(),
+    };
+    // SAFETY: the kernel reads one `kernel_sigaction` from `act` and writes
+    // one into `old` (both null or live); the sigset is 8 bytes.
+    decode_void(unsafe { arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8)) })
+}

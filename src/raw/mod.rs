@@ -517,3 +517,26 @@ pub const PR_GET_AUXV: u32 = 0x4155_5856;
 
 // ---- terminal (for the kernel-matrix init) ----
 pub const TCSBRK: u32 = 0x5409;
+
+// ---- rt_sigaction (the kernel's `struct sigaction`; x86 and arm64 both
+// have SA_RESTORER, so the restorer field is present on all three) ----
+pub const SIG_DFL: usize = 0;
+pub const SIG_IGN: usize = 1;
+pub const _NSIG: i32 = 64;
+
+#[repr(C)]
+#[derive(Copy, Clone, Default, Debug)]
+pub struct kernel_sigaction {
+    pub sa_handler: usize,
+    pub sa_flags: usize,
+    pub sa_restorer: usize,
+    /// `sigset_t`: 64 bits (two `unsigned long`s on i386, 4-aligned there).
+    pub sa_mask: u64,
+}
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 32);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+const_assert_eq!(offset_of!(kernel_sigaction, sa_flags), size_of::<usize>());
+const_assert_eq!(offset_of!(kernel_sigaction, sa_restorer), 2 * size_of::<usize>());
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 3 * size_of::<usize>());

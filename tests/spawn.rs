@@ -1,0 +1,426 @@
+//! `fork_pidfd` (clone3 + CLONE_PIDFD, legacy clone fallback) and `spawn`
+//! (fork + execve with the exec errno reported through a CLOEXEC pipe).
+//!
+//! Programs are started by exec'ing this test binary (`/proc/self/exe`)
+//! with `PIDFS_SPAWN_HELPER=<mode>` in its environment: a constructor in
+//! `.init_array` sees it before the test harness starts, does what the mode
+//! says and `_exit`s. No /bin binary is needed (the kernel matrix has none).
+
+mod common;
+
+use common::{QEMU, in_child, no_fd_leak};
+use pidfs::{CloneFlags, Errno, Forked, fork_pidfd, spawn};
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+const HELPER_ENV: &str = "PIDFS_SPAWN_HELPER";
+
+/// Runs before `main` in every process image of this binary; acts only when
+/// `PIDFS_SPAWN_HELPER` is set (that is, in a process started by a test).
+extern "C" fn helper_ctor() {
+    // SAFETY: getenv before main, single-threaded; the name is a C string.
+    let v = unsafe { libc::getenv(c"PIDFS_SPAWN_HELPER".as_ptr()) };
+    if v.is_null() {
+        return;
+    }
+    // SAFETY: getenv returned a NUL-terminated string of the environment.
+    let mode = unsafe { CStr::from_ptr(v) }.to_bytes();
+    let code = helper(mode);
+    // SAFETY: leave at once, without running the harness.
+    unsafe { libc::_exit(code) }
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static HELPER_CTOR: extern "C" fn() = helper_ctor;
+
+fn helper(mode: &[u8]) -> i32 {
+    if let Some(n) = mode.strip_prefix(b"exit:") {
+        return std::str::from_utf8(n).ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    }
+    match mode {
+        b"pause" => loop {
+            // SAFETY: waits for a signal.
+            unsafe { libc::pause() };
+        },
+        // 0 when this process is pid 1 of its pid namespace.
+        b"pid1" => i32::from(std::process::id() != 1),
+        // 0 when this process is root (all four ids) in its user namespace.
+        b"uid0" => {
+            // SAFETY: plain id getters.
+            let ids = unsafe { [libc::getuid(), libc::geteuid(), libc::getgid(), libc::getegid()] };
+            i32::from(ids != [0; 4])
+        }
+        // 0 when no signal is blocked (spawn resets the mask).
+        b"sigmask" => {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let blk = status.lines().find_map(|l| l.strip_prefix("SigBlk:")).map(str::trim);
+            i32::from(blk != Some("0000000000000000"))
+        }
+        // 0 when argv and the environment are exactly what the test passed.
+        b"argv" => {
+            // /proc/self/cmdline, not std::env::args: before main, std has
+            // not captured argv yet on musl.
+            let cmdline = std::fs::read("/proc/self/cmdline").unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
+            let envs: Vec<(String, String)> = std::env::vars().collect();
+            let ok = args == [&b"pidfs-helper"[..], b"a", b"b c", b"", b""]
+                && envs.len() == 2
+                && envs.iter().any(|(k, v)| k == "X" && v == "y");
+            i32::from(!ok)
+        }
+        _ => 201,
+    }
+}
+
+fn helper_env(mode: &str) -> CString {
+    CString::new(format!("{HELPER_ENV}={mode}")).unwrap()
+}
+
+/// Spawns this binary as a helper in `mode`.
+fn spawn_helper(mode: &str, flags: CloneFlags) -> pidfs::Result<pidfs::Child> {
+    let env = helper_env(mode);
+    spawn(c"/proc/self/exe", &[c"pidfs-helper"], &[env.as_c_str()], flags)
+}
+
+/// [`spawn_helper`] where the exec can succeed: `None` under qemu-user,
+/// after asserting ENOEXEC there (the host kernel cannot exec an aarch64
+/// binary without binfmt_misc; the errno still comes back through the
+/// pipe, from a child forked by the legacy clone fallback).
+fn spawn_helper_ok(mode: &str, flags: CloneFlags) -> Option<pidfs::Child> {
+    match spawn_helper(mode, flags) {
+        Ok(c) => {
+            assert!(!QEMU, "exec of an aarch64 binary worked under qemu-user");
+            Some(c)
+        }
+        Err(e) if QEMU => {
+            assert_eq!(e, Errno::ENOEXEC);
+            None
+        }
+        Err(e) => panic!("spawn {mode}: {e:?}"),
+    }
+}
+
+/// `waitid(P_PIDFD, fd, WEXITED)`: `(si_code, si_status)`.
+fn wait_pidfd(fd: BorrowedFd<'_>) -> (i32, i32) {
+    // SAFETY: siginfo_t is plain data.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: P_PIDFD (3) waits for the child the pidfd names.
+        let r = unsafe { libc::waitid(3 as libc::idtype_t, fd.as_raw_fd() as libc::id_t, &mut info, libc::WEXITED) };
+        if r == 0 {
+            break;
+        }
+        assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::EINTR));
+    }
+    // SAFETY: filled by waitid for a CLD_* event.
+    (info.si_code, unsafe { info.si_status() })
+}
+
+/// Exit code of a child, asserting it exited (not killed).
+fn exit_code(fd: BorrowedFd<'_>) -> i32 {
+    let (code, status) = wait_pidfd(fd);
+    assert_eq!(code, libc::CLD_EXITED, "child did not exit normally (status {status})");
+    status
+}
+
+/// No child of this (forked, single-threaded checker) process remains, not
+/// even a zombie: `waitid(P_ALL, WNOHANG)` answers ECHILD.
+fn assert_no_children() {
+    // SAFETY: siginfo_t is plain data; WNOHANG never blocks. Only called in
+    // a forked checker child, whose children are all the test's own.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+    assert_eq!(r, -1, "a child is left behind");
+    assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::ECHILD));
+}
+
+/// The raw `clone3` syscall: `ENOSYS` under qemu-user, which is why the
+/// legacy fallback exists; `EINVAL` for a too-small size on a real kernel.
+#[test]
+fn raw_clone3_enosys_under_qemu_einval_for_bad_size() {
+    // SAFETY: size 0 is rejected before anything is created.
+    let r = unsafe { libc::syscall(libc::SYS_clone3, std::ptr::null_mut::<u8>(), 0usize) };
+    assert_eq!(r, -1);
+    let e = std::io::Error::last_os_error().raw_os_error();
+    assert_eq!(e, Some(if QEMU { libc::ENOSYS } else { libc::EINVAL }));
+}
+
+fn fork_exit_and_wait(code: i32) {
+    let me = pidfs::getpid();
+    // SAFETY: the child only makes raw syscalls and _exits.
+    match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
+        Forked::Child => {
+            // The child sees Forked::Child, a new pid, and the caller as parent.
+            // SAFETY: async-signal-safe calls only.
+            let ok = unsafe { libc::getppid() } == me && pidfs::getpid() != me;
+            unsafe { libc::_exit(if ok { code } else { 99 }) }
+        }
+        Forked::Parent { pid, pidfd } => {
+            assert!(pid > 0 && pid != me);
+            assert_eq!(exit_code(pidfd.as_fd()), code);
+        }
+    }
+}
+
+/// clone3(CLONE_PIDFD) natively; under qemu-user the first call finds
+/// clone3 ENOSYS and the legacy clone fallback runs for real.
+#[test]
+fn fork_pidfd_clone3_path_or_qemu_fallback() {
+    fork_exit_and_wait(7);
+    assert_eq!(pidfs::clone3_unavailable(), QEMU, "clone3 must work natively and be ENOSYS under qemu-user");
+}
+
+/// Legacy clone(CLONE_PIDFD | SIGCHLD), forced natively: the pidfd it writes
+/// through parent_tid is a working pidfd (signal it, wait on it).
+#[test]
+fn fork_pidfd_legacy_clone_path() {
+    in_child(|| {
+        pidfs::force_legacy_clone(true);
+        fork_exit_and_wait(9);
+        // SAFETY: the child only pauses until killed.
+        match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
+            Forked::Child => loop {
+                unsafe { libc::pause() };
+            },
+            Forked::Parent { pidfd, .. } => {
+                pidfd.kill(libc::SIGKILL).unwrap();
+                assert_eq!(wait_pidfd(pidfd.as_fd()), (libc::CLD_KILLED, libc::SIGKILL));
+            }
+        }
+    });
+}
+
+/// The pidfd from clone3 is O_CLOEXEC like pidfd_open's, on both paths.
+#[test]
+fn fork_pidfd_pidfd_is_cloexec() {
+    for legacy in [false, true] {
+        in_child(move || {
+            pidfs::force_legacy_clone(legacy);
+            // SAFETY: the child _exits at once.
+            match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
+                Forked::Child => unsafe { libc::_exit(0) },
+                Forked::Parent { pidfd, .. } => {
+                    // SAFETY: F_GETFD on an fd we own.
+                    let fl = unsafe { libc::fcntl(pidfd.as_raw_fd(), libc::F_GETFD) };
+                    assert_eq!(fl & libc::FD_CLOEXEC, libc::FD_CLOEXEC);
+                    assert_eq!(exit_code(pidfd.as_fd()), 0);
+                }
+            }
+        });
+    }
+}
+
+/// Bits that are not CloneFlags constants (CLONE_VM, CLONE_THREAD, ...) are
+/// EINVAL without forking; NEWTIME and CLEAR_SIGHAND have no room in legacy
+/// clone, so the fallback answers EINVAL for them.
+#[test]
+fn fork_pidfd_rejects_non_fork_flags() {
+    no_fd_leak(|| {
+        for bits in [libc::CLONE_VM as u64, libc::CLONE_THREAD as u64, libc::CLONE_SETTLS as u64, 1 << 40] {
+            // SAFETY: rejected before any syscall.
+            let r = unsafe { fork_pidfd(CloneFlags::from_bits_retain(bits)) };
+            assert_eq!(r.err(), Some(Errno::EINVAL), "bits {bits:#x}");
+        }
+        pidfs::force_legacy_clone(true);
+        for f in [CloneFlags::NEWTIME, CloneFlags::CLEAR_SIGHAND] {
+            // SAFETY: rejected before any syscall.
+            let r = unsafe { fork_pidfd(f) };
+            assert_eq!(r.err(), Some(Errno::EINVAL), "{f:?} on legacy clone");
+        }
+        assert_no_children();
+    });
+}
+
+/// clone3-only flags work through clone3 (CLEAR_SIGHAND 5.5): the child's
+/// caught signals are back to SIG_DFL. Under qemu-user: EINVAL (fallback).
+#[test]
+fn fork_pidfd_clear_sighand() {
+    in_child(|| {
+        extern "C" fn h(_: libc::c_int) {}
+        // SAFETY: installs a no-op handler in this forked test child.
+        unsafe { libc::signal(libc::SIGUSR1, h as *const () as libc::sighandler_t) };
+        // SAFETY: the child only queries its handler and _exits.
+        match unsafe { fork_pidfd(CloneFlags::CLEAR_SIGHAND) } {
+            Ok(Forked::Child) => {
+                let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+                unsafe { libc::sigaction(libc::SIGUSR1, std::ptr::null(), &mut old) };
+                unsafe { libc::_exit(i32::from(old.sa_sigaction != libc::SIG_DFL)) }
+            }
+            Ok(Forked::Parent { pidfd, .. }) => {
+                assert!(!QEMU);
+                assert_eq!(exit_code(pidfd.as_fd()), 0);
+            }
+            Err(e) => {
+                assert!(QEMU, "clone3 CLEAR_SIGHAND: {e:?}");
+                assert_eq!(e, Errno::EINVAL);
+            }
+        }
+    });
+}
+
+/// spawn of a real program: exit code, argv and envp exactly as passed; on
+/// both fork paths.
+#[test]
+fn spawn_exec_runs_program_with_argv_envp() {
+    for legacy in [false, true] {
+        in_child(move || {
+            pidfs::force_legacy_clone(legacy);
+            let Some(c) = spawn_helper_ok("exit:42", CloneFlags::empty()) else { return };
+            assert!(c.pid > 0);
+            assert_eq!(exit_code(c.pidfd.as_fd()), 42);
+
+            let env = helper_env("argv");
+            let c = spawn(c"/proc/self/exe", &[c"pidfs-helper", c"a", c"b c", c""], &[env.as_c_str(), c"X=y"],
+                          CloneFlags::empty())
+                .unwrap();
+            assert_eq!(exit_code(c.pidfd.as_fd()), 0, "argv/envp not passed exactly");
+            assert_no_children();
+        });
+    }
+}
+
+/// The child of spawn starts with an empty signal mask even if the caller
+/// blocks signals, and the caller's mask is unchanged afterwards.
+#[test]
+fn spawn_resets_signal_mask() {
+    in_child(|| {
+        // SAFETY: sigset manipulation on this forked single-threaded child.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGUSR1);
+            libc::sigaddset(&mut set, libc::SIGTERM);
+            assert_eq!(libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()), 0);
+        }
+        if let Some(c) = spawn_helper_ok("sigmask", CloneFlags::empty()) {
+            assert_eq!(exit_code(c.pidfd.as_fd()), 0, "child inherited a blocked signal");
+        }
+        // SAFETY: reads this thread's mask.
+        unsafe {
+            let mut cur: libc::sigset_t = std::mem::zeroed();
+            assert_eq!(libc::sigprocmask(libc::SIG_BLOCK, std::ptr::null(), &mut cur), 0);
+            assert_eq!(libc::sigismember(&cur, libc::SIGUSR1), 1);
+            assert_eq!(libc::sigismember(&cur, libc::SIGTERM), 1);
+            assert_eq!(libc::sigismember(&cur, libc::SIGUSR2), 0);
+        }
+    });
+}
+
+/// The spawned child's pidfd signals and waits: SIGTERM shows as killed.
+#[test]
+fn spawn_pidfd_signal_and_wait() {
+    if let Some(c) = spawn_helper_ok("pause", CloneFlags::empty()) {
+        c.pidfd.kill(libc::SIGTERM).unwrap();
+        assert_eq!(wait_pidfd(c.pidfd.as_fd()), (libc::CLD_KILLED, libc::SIGTERM));
+    }
+}
+
+/// A missing program: execve's ENOENT comes back as Err(ENOENT), not as an
+/// exit code; no fd and no zombie is left behind.
+#[test]
+fn spawn_exec_failure_enoent_no_leak_no_zombie() {
+    for legacy in [false, true] {
+        no_fd_leak(move || {
+            pidfs::force_legacy_clone(legacy);
+            let r = spawn(c"/nonexistent/pidfs-no-such-program", &[c"x"], &[], CloneFlags::empty());
+            assert_eq!(r.err(), Some(Errno::ENOENT));
+            assert_no_children();
+        });
+    }
+}
+
+/// A file without execute permission: EACCES (root too: exec needs an x bit).
+#[test]
+fn spawn_exec_failure_eacces() {
+    let dir = std::env::temp_dir().join(format!("pidfs-spawn-eacces-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("not-executable");
+    std::fs::write(&file, b"#!/nonexistent\n").unwrap();
+    let path = CString::new(file.to_str().unwrap()).unwrap();
+    no_fd_leak(|| {
+        let r = spawn(&path, &[c"x"], &[], CloneFlags::empty());
+        assert_eq!(r.err(), Some(Errno::EACCES));
+        assert_no_children();
+    });
+    // A directory: EACCES as well.
+    let dpath = CString::new(dir.to_str().unwrap()).unwrap();
+    assert_eq!(spawn(&dpath, &[c"x"], &[], CloneFlags::empty()).err(), Some(Errno::EACCES));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// More than SPAWN_MAX_ARGS entries: E2BIG before anything is created.
+#[test]
+fn spawn_too_many_args_e2big() {
+    let args = vec![c"a"; pidfs::SPAWN_MAX_ARGS + 1];
+    no_fd_leak(|| {
+        assert_eq!(spawn(c"/proc/self/exe", &args, &[], CloneFlags::empty()).err(), Some(Errno::E2BIG));
+        assert_eq!(spawn(c"/proc/self/exe", &[], &args, CloneFlags::empty()).err(), Some(Errno::E2BIG));
+        assert_no_children();
+    });
+}
+
+/// The pid list of /proc/<pid>/status `NSpid:`.
+fn ns_pids(pid: i32) -> Vec<i32> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = s.lines().find_map(|l| l.strip_prefix("NSpid:")).expect("NSpid line");
+    line.split_whitespace().map(|w| w.parse().unwrap()).collect()
+}
+
+/// CLONE_NEWPID: the spawned program is pid 1 in its namespace (NSpid's
+/// last number, read by the parent, and getpid() in the child).
+#[test]
+fn spawn_newpid_child_is_pid_1() {
+    in_child(|| {
+        common::become_root_in_userns();
+        match spawn_helper("pause", CloneFlags::NEWPID) {
+            Ok(c) => {
+                let ids = ns_pids(c.pid);
+                assert_eq!(ids.len(), 2, "NSpid {ids:?}");
+                assert_eq!(ids[0], c.pid);
+                assert_eq!(ids[1], 1);
+                c.pidfd.kill(libc::SIGKILL).unwrap();
+                assert_eq!(wait_pidfd(c.pidfd.as_fd()), (libc::CLD_KILLED, libc::SIGKILL));
+                let c = spawn_helper("pid1", CloneFlags::NEWPID).unwrap();
+                assert_eq!(exit_code(c.pidfd.as_fd()), 0, "getpid() != 1 in the new pid namespace");
+            }
+            // qemu-user forks through legacy clone and refuses namespace
+            // flags there (EINVAL).
+            Err(e) => assert!(QEMU && e == Errno::EINVAL, "spawn: {e:?}"),
+        }
+        assert_no_children();
+    });
+}
+
+/// CLONE_NEWUSER works unprivileged: as uid/gid 65534 (dropped here when
+/// running as root), the program starts as root of its new user namespace
+/// (uid and gid 0 mapped to the caller's), alone or with NEWPID|NEWNS.
+#[test]
+fn spawn_newuser_unprivileged_is_root_inside() {
+    in_child(|| {
+        // SAFETY: drops privileges of this forked test child only.
+        unsafe {
+            if libc::geteuid() == 0 {
+                assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
+                assert_eq!(libc::setgid(65534), 0);
+                assert_eq!(libc::setuid(65534), 0);
+                // Keep /proc/<pid> of our children owned by us.
+                assert_eq!(libc::prctl(libc::PR_SET_DUMPABLE, 1), 0);
+            }
+            assert_ne!(libc::geteuid(), 0);
+        }
+        for flags in [CloneFlags::NEWUSER, CloneFlags::NEWUSER | CloneFlags::NEWPID | CloneFlags::NEWNS] {
+            match spawn_helper("uid0", flags) {
+                Ok(c) => {
+                    assert_eq!(exit_code(c.pidfd.as_fd()), 0, "{flags:?}: not root in the new user namespace");
+                }
+                // qemu-user: no namespace flags on its fork path.
+                Err(e) => assert!(QEMU && e == Errno::EINVAL, "spawn {flags:?}: {e:?}"),
+            }
+        }
+        // Without NEWUSER an unprivileged caller cannot make a pid namespace.
+        let expect = if QEMU { Errno::EINVAL } else { Errno::EPERM };
+        assert_eq!(spawn_helper("pid1", CloneFlags::NEWPID).err(), Some(expect));
+        assert_no_children();
+    });
+}
