@@ -18,7 +18,7 @@
 #![allow(unsafe_code)]
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, BorrowedFd, OwnedFd, owned};
+use crate::fd::{AsFd, BorrowedFd, owned};
 use crate::flags::CloneFlags;
 use crate::pidfd::PidFd;
 use crate::{raw, sys};
@@ -202,7 +202,10 @@ fn forked(pid: i32, pidfd: i32) -> Forked {
     if pid == 0 {
         Forked::Child
     } else {
-        Forked::Parent { pid, pidfd: PidFd::from(owned(pidfd)) }
+        Forked::Parent {
+            pid,
+            pidfd: PidFd::from(owned(pidfd)),
+        }
     }
 }
 
@@ -265,7 +268,10 @@ pub fn spawn(path: &CStr, argv: &[&CStr], envp: &[&CStr], flags: CloneFlags) -> 
         *slot = s.as_ptr().cast();
     }
     let maps = if flags.contains(CloneFlags::NEWUSER) {
-        Some((IdMap::root_to(sys::geteuid()), IdMap::root_to(sys::getegid())))
+        Some((
+            IdMap::root_to(sys::geteuid()),
+            IdMap::root_to(sys::getegid()),
+        ))
     } else {
         None
     };
@@ -317,7 +323,9 @@ fn reap(pid: i32, pidfd: &PidFd) {
             // Kernels before 5.4 have no P_PIDFD; the child is unreaped, so
             // its pid is still its own.
             Err(Errno::EINVAL) => {
-                while let Err(Errno::EINTR) = sys::waitid(raw::P_PID, pid, &mut info, raw::WEXITED) {}
+                while let Err(Errno::EINTR) = sys::waitid(raw::P_PID, pid, &mut info, raw::WEXITED)
+                {
+                }
                 return;
             }
             _ => return,
@@ -344,7 +352,10 @@ impl IdMap {
                 break;
             }
         }
-        let mut m = IdMap { buf: [0; 16], len: 0 };
+        let mut m = IdMap {
+            buf: [0; 16],
+            len: 0,
+        };
         m.push(b'0');
         m.push(b' ');
         for &d in digits[..n].iter().rev() {

@@ -722,5 +722,7 @@ pub(crate) fn rt_sigaction(
     };
     // SAFETY: the kernel reads one `kernel_sigaction` from `act` and writes
     // one into `old` (both null or live); the sigset is 8 bytes.
-    decode_void(unsafe { arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8)) })
+    decode_void(unsafe {
+        arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8))
+    })
 }

@@ -36,7 +36,10 @@ static HELPER_CTOR: extern "C" fn() = helper_ctor;
 
 fn helper(mode: &[u8]) -> i32 {
     if let Some(n) = mode.strip_prefix(b"exit:") {
-        return std::str::from_utf8(n).ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+        return std::str::from_utf8(n)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(200);
     }
     match mode {
         b"pause" => loop {
@@ -48,13 +51,23 @@ fn helper(mode: &[u8]) -> i32 {
         // 0 when this process is root (all four ids) in its user namespace.
         b"uid0" => {
             // SAFETY: plain id getters.
-            let ids = unsafe { [libc::getuid(), libc::geteuid(), libc::getgid(), libc::getegid()] };
+            let ids = unsafe {
+                [
+                    libc::getuid(),
+                    libc::geteuid(),
+                    libc::getgid(),
+                    libc::getegid(),
+                ]
+            };
             i32::from(ids != [0; 4])
         }
         // 0 when no signal is blocked (spawn resets the mask).
         b"sigmask" => {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let blk = status.lines().find_map(|l| l.strip_prefix("SigBlk:")).map(str::trim);
+            let blk = status
+                .lines()
+                .find_map(|l| l.strip_prefix("SigBlk:"))
+                .map(str::trim);
             i32::from(blk != Some("0000000000000000"))
         }
         // 0 when argv and the environment are exactly what the test passed.
@@ -80,7 +93,12 @@ fn helper_env(mode: &str) -> CString {
 /// Spawns this binary as a helper in `mode`.
 fn spawn_helper(mode: &str, flags: CloneFlags) -> pidfs::Result<pidfs::Child> {
     let env = helper_env(mode);
-    spawn(c"/proc/self/exe", &[c"pidfs-helper"], &[env.as_c_str()], flags)
+    spawn(
+        c"/proc/self/exe",
+        &[c"pidfs-helper"],
+        &[env.as_c_str()],
+        flags,
+    )
 }
 
 /// [`spawn_helper`] where the exec can succeed: `None` under qemu-user,
@@ -90,7 +108,9 @@ fn spawn_helper(mode: &str, flags: CloneFlags) -> pidfs::Result<pidfs::Child> {
 fn spawn_helper_ok(mode: &str, flags: CloneFlags) -> Option<pidfs::Child> {
     match spawn_helper(mode, flags) {
         Ok(c) => {
-            assert!(!QEMU, "exec of an aarch64 binary worked under qemu-user");
+            if QEMU {
+                panic!("exec of an aarch64 binary worked under qemu-user");
+            }
             Some(c)
         }
         Err(e) if QEMU => {
@@ -107,11 +127,21 @@ fn wait_pidfd(fd: BorrowedFd<'_>) -> (i32, i32) {
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     loop {
         // SAFETY: P_PIDFD (3) waits for the child the pidfd names.
-        let r = unsafe { libc::waitid(3 as libc::idtype_t, fd.as_raw_fd() as libc::id_t, &mut info, libc::WEXITED) };
+        let r = unsafe {
+            libc::waitid(
+                3 as libc::idtype_t,
+                fd.as_raw_fd() as libc::id_t,
+                &mut info,
+                libc::WEXITED,
+            )
+        };
         if r == 0 {
             break;
         }
-        assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::EINTR));
+        assert_eq!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::EINTR)
+        );
     }
     // SAFETY: filled by waitid for a CLD_* event.
     (info.si_code, unsafe { info.si_status() })
@@ -120,7 +150,11 @@ fn wait_pidfd(fd: BorrowedFd<'_>) -> (i32, i32) {
 /// Exit code of a child, asserting it exited (not killed).
 fn exit_code(fd: BorrowedFd<'_>) -> i32 {
     let (code, status) = wait_pidfd(fd);
-    assert_eq!(code, libc::CLD_EXITED, "child did not exit normally (status {status})");
+    assert_eq!(
+        code,
+        libc::CLD_EXITED,
+        "child did not exit normally (status {status})"
+    );
     status
 }
 
@@ -130,9 +164,20 @@ fn assert_no_children() {
     // SAFETY: siginfo_t is plain data; WNOHANG never blocks. Only called in
     // a forked checker child, whose children are all the test's own.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+    // SAFETY: as above.
+    let r = unsafe {
+        libc::waitid(
+            libc::P_ALL,
+            0,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
     assert_eq!(r, -1, "a child is left behind");
-    assert_eq!(std::io::Error::last_os_error().raw_os_error(), Some(libc::ECHILD));
+    assert_eq!(
+        std::io::Error::last_os_error().raw_os_error(),
+        Some(libc::ECHILD)
+    );
 }
 
 /// The raw `clone3` syscall: `ENOSYS` under qemu-user, which is why the
@@ -154,6 +199,7 @@ fn fork_exit_and_wait(code: i32) {
             // The child sees Forked::Child, a new pid, and the caller as parent.
             // SAFETY: async-signal-safe calls only.
             let ok = unsafe { libc::getppid() } == me && pidfs::getpid() != me;
+            // SAFETY: leaves the child at once.
             unsafe { libc::_exit(if ok { code } else { 99 }) }
         }
         Forked::Parent { pid, pidfd } => {
@@ -168,7 +214,11 @@ fn fork_exit_and_wait(code: i32) {
 #[test]
 fn fork_pidfd_clone3_path_or_qemu_fallback() {
     fork_exit_and_wait(7);
-    assert_eq!(pidfs::clone3_unavailable(), QEMU, "clone3 must work natively and be ENOSYS under qemu-user");
+    assert_eq!(
+        pidfs::clone3_unavailable(),
+        QEMU,
+        "clone3 must work natively and be ENOSYS under qemu-user"
+    );
 }
 
 /// Legacy clone(CLONE_PIDFD | SIGCHLD), forced natively: the pidfd it writes
@@ -181,6 +231,7 @@ fn fork_pidfd_legacy_clone_path() {
         // SAFETY: the child only pauses until killed.
         match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
             Forked::Child => loop {
+                // SAFETY: waits for a signal.
                 unsafe { libc::pause() };
             },
             Forked::Parent { pidfd, .. } => {
@@ -199,6 +250,7 @@ fn fork_pidfd_pidfd_is_cloexec() {
             pidfs::force_legacy_clone(legacy);
             // SAFETY: the child _exits at once.
             match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
+                // SAFETY: leaves the child at once.
                 Forked::Child => unsafe { libc::_exit(0) },
                 Forked::Parent { pidfd, .. } => {
                     // SAFETY: F_GETFD on an fd we own.
@@ -217,7 +269,12 @@ fn fork_pidfd_pidfd_is_cloexec() {
 #[test]
 fn fork_pidfd_rejects_non_fork_flags() {
     no_fd_leak(|| {
-        for bits in [libc::CLONE_VM as u64, libc::CLONE_THREAD as u64, libc::CLONE_SETTLS as u64, 1 << 40] {
+        for bits in [
+            libc::CLONE_VM as u64,
+            libc::CLONE_THREAD as u64,
+            libc::CLONE_SETTLS as u64,
+            1 << 40,
+        ] {
             // SAFETY: rejected before any syscall.
             let r = unsafe { fork_pidfd(CloneFlags::from_bits_retain(bits)) };
             assert_eq!(r.err(), Some(Errno::EINVAL), "bits {bits:#x}");
@@ -243,16 +300,23 @@ fn fork_pidfd_clear_sighand() {
         // SAFETY: the child only queries its handler and _exits.
         match unsafe { fork_pidfd(CloneFlags::CLEAR_SIGHAND) } {
             Ok(Forked::Child) => {
+                // SAFETY: sigaction is plain data.
                 let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+                // SAFETY: queries the disposition only.
                 unsafe { libc::sigaction(libc::SIGUSR1, std::ptr::null(), &mut old) };
+                // SAFETY: leaves the child at once.
                 unsafe { libc::_exit(i32::from(old.sa_sigaction != libc::SIG_DFL)) }
             }
             Ok(Forked::Parent { pidfd, .. }) => {
-                assert!(!QEMU);
+                if QEMU {
+                    panic!("clone3 worked under qemu-user");
+                }
                 assert_eq!(exit_code(pidfd.as_fd()), 0);
             }
             Err(e) => {
-                assert!(QEMU, "clone3 CLEAR_SIGHAND: {e:?}");
+                if !QEMU {
+                    panic!("clone3 CLEAR_SIGHAND: {e:?}");
+                }
                 assert_eq!(e, Errno::EINVAL);
             }
         }
@@ -266,15 +330,25 @@ fn spawn_exec_runs_program_with_argv_envp() {
     for legacy in [false, true] {
         in_child(move || {
             pidfs::force_legacy_clone(legacy);
-            let Some(c) = spawn_helper_ok("exit:42", CloneFlags::empty()) else { return };
+            let Some(c) = spawn_helper_ok("exit:42", CloneFlags::empty()) else {
+                return;
+            };
             assert!(c.pid > 0);
             assert_eq!(exit_code(c.pidfd.as_fd()), 42);
 
             let env = helper_env("argv");
-            let c = spawn(c"/proc/self/exe", &[c"pidfs-helper", c"a", c"b c", c""], &[env.as_c_str(), c"X=y"],
-                          CloneFlags::empty())
-                .unwrap();
-            assert_eq!(exit_code(c.pidfd.as_fd()), 0, "argv/envp not passed exactly");
+            let c = spawn(
+                c"/proc/self/exe",
+                &[c"pidfs-helper", c"a", c"b c", c""],
+                &[env.as_c_str(), c"X=y"],
+                CloneFlags::empty(),
+            )
+            .unwrap();
+            assert_eq!(
+                exit_code(c.pidfd.as_fd()),
+                0,
+                "argv/envp not passed exactly"
+            );
             assert_no_children();
         });
     }
@@ -291,15 +365,25 @@ fn spawn_resets_signal_mask() {
             libc::sigemptyset(&mut set);
             libc::sigaddset(&mut set, libc::SIGUSR1);
             libc::sigaddset(&mut set, libc::SIGTERM);
-            assert_eq!(libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()), 0);
+            assert_eq!(
+                libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()),
+                0
+            );
         }
         if let Some(c) = spawn_helper_ok("sigmask", CloneFlags::empty()) {
-            assert_eq!(exit_code(c.pidfd.as_fd()), 0, "child inherited a blocked signal");
+            assert_eq!(
+                exit_code(c.pidfd.as_fd()),
+                0,
+                "child inherited a blocked signal"
+            );
         }
         // SAFETY: reads this thread's mask.
         unsafe {
             let mut cur: libc::sigset_t = std::mem::zeroed();
-            assert_eq!(libc::sigprocmask(libc::SIG_BLOCK, std::ptr::null(), &mut cur), 0);
+            assert_eq!(
+                libc::sigprocmask(libc::SIG_BLOCK, std::ptr::null(), &mut cur),
+                0
+            );
             assert_eq!(libc::sigismember(&cur, libc::SIGUSR1), 1);
             assert_eq!(libc::sigismember(&cur, libc::SIGTERM), 1);
             assert_eq!(libc::sigismember(&cur, libc::SIGUSR2), 0);
@@ -312,7 +396,10 @@ fn spawn_resets_signal_mask() {
 fn spawn_pidfd_signal_and_wait() {
     if let Some(c) = spawn_helper_ok("pause", CloneFlags::empty()) {
         c.pidfd.kill(libc::SIGTERM).unwrap();
-        assert_eq!(wait_pidfd(c.pidfd.as_fd()), (libc::CLD_KILLED, libc::SIGTERM));
+        assert_eq!(
+            wait_pidfd(c.pidfd.as_fd()),
+            (libc::CLD_KILLED, libc::SIGTERM)
+        );
     }
 }
 
@@ -323,7 +410,12 @@ fn spawn_exec_failure_enoent_no_leak_no_zombie() {
     for legacy in [false, true] {
         no_fd_leak(move || {
             pidfs::force_legacy_clone(legacy);
-            let r = spawn(c"/nonexistent/pidfs-no-such-program", &[c"x"], &[], CloneFlags::empty());
+            let r = spawn(
+                c"/nonexistent/pidfs-no-such-program",
+                &[c"x"],
+                &[],
+                CloneFlags::empty(),
+            );
             assert_eq!(r.err(), Some(Errno::ENOENT));
             assert_no_children();
         });
@@ -345,7 +437,10 @@ fn spawn_exec_failure_eacces() {
     });
     // A directory: EACCES as well.
     let dpath = CString::new(dir.to_str().unwrap()).unwrap();
-    assert_eq!(spawn(&dpath, &[c"x"], &[], CloneFlags::empty()).err(), Some(Errno::EACCES));
+    assert_eq!(
+        spawn(&dpath, &[c"x"], &[], CloneFlags::empty()).err(),
+        Some(Errno::EACCES)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -354,8 +449,14 @@ fn spawn_exec_failure_eacces() {
 fn spawn_too_many_args_e2big() {
     let args = vec![c"a"; pidfs::SPAWN_MAX_ARGS + 1];
     no_fd_leak(|| {
-        assert_eq!(spawn(c"/proc/self/exe", &args, &[], CloneFlags::empty()).err(), Some(Errno::E2BIG));
-        assert_eq!(spawn(c"/proc/self/exe", &[], &args, CloneFlags::empty()).err(), Some(Errno::E2BIG));
+        assert_eq!(
+            spawn(c"/proc/self/exe", &args, &[], CloneFlags::empty()).err(),
+            Some(Errno::E2BIG)
+        );
+        assert_eq!(
+            spawn(c"/proc/self/exe", &[], &args, CloneFlags::empty()).err(),
+            Some(Errno::E2BIG)
+        );
         assert_no_children();
     });
 }
@@ -363,8 +464,13 @@ fn spawn_too_many_args_e2big() {
 /// The pid list of /proc/<pid>/status `NSpid:`.
 fn ns_pids(pid: i32) -> Vec<i32> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = s.lines().find_map(|l| l.strip_prefix("NSpid:")).expect("NSpid line");
-    line.split_whitespace().map(|w| w.parse().unwrap()).collect()
+    let line = s
+        .lines()
+        .find_map(|l| l.strip_prefix("NSpid:"))
+        .expect("NSpid line");
+    line.split_whitespace()
+        .map(|w| w.parse().unwrap())
+        .collect()
 }
 
 /// CLONE_NEWPID: the spawned program is pid 1 in its namespace (NSpid's
@@ -380,9 +486,16 @@ fn spawn_newpid_child_is_pid_1() {
                 assert_eq!(ids[0], c.pid);
                 assert_eq!(ids[1], 1);
                 c.pidfd.kill(libc::SIGKILL).unwrap();
-                assert_eq!(wait_pidfd(c.pidfd.as_fd()), (libc::CLD_KILLED, libc::SIGKILL));
+                assert_eq!(
+                    wait_pidfd(c.pidfd.as_fd()),
+                    (libc::CLD_KILLED, libc::SIGKILL)
+                );
                 let c = spawn_helper("pid1", CloneFlags::NEWPID).unwrap();
-                assert_eq!(exit_code(c.pidfd.as_fd()), 0, "getpid() != 1 in the new pid namespace");
+                assert_eq!(
+                    exit_code(c.pidfd.as_fd()),
+                    0,
+                    "getpid() != 1 in the new pid namespace"
+                );
             }
             // qemu-user forks through legacy clone and refuses namespace
             // flags there (EINVAL).
@@ -409,10 +522,17 @@ fn spawn_newuser_unprivileged_is_root_inside() {
             }
             assert_ne!(libc::geteuid(), 0);
         }
-        for flags in [CloneFlags::NEWUSER, CloneFlags::NEWUSER | CloneFlags::NEWPID | CloneFlags::NEWNS] {
+        for flags in [
+            CloneFlags::NEWUSER,
+            CloneFlags::NEWUSER | CloneFlags::NEWPID | CloneFlags::NEWNS,
+        ] {
             match spawn_helper("uid0", flags) {
                 Ok(c) => {
-                    assert_eq!(exit_code(c.pidfd.as_fd()), 0, "{flags:?}: not root in the new user namespace");
+                    assert_eq!(
+                        exit_code(c.pidfd.as_fd()),
+                        0,
+                        "{flags:?}: not root in the new user namespace"
+                    );
                 }
                 // qemu-user: no namespace flags on its fork path.
                 Err(e) => assert!(QEMU && e == Errno::EINVAL, "spawn {flags:?}: {e:?}"),

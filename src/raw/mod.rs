@@ -538,5 +538,11 @@ const_assert_eq!(size_of::<kernel_sigaction>(), 32);
 #[cfg(target_pointer_width = "32")]
 const_assert_eq!(size_of::<kernel_sigaction>(), 20);
 const_assert_eq!(offset_of!(kernel_sigaction, sa_flags), size_of::<usize>());
-const_assert_eq!(offset_of!(kernel_sigaction, sa_restorer), 2 * size_of::<usize>());
-const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 3 * size_of::<usize>());
+const_assert_eq!(
+    offset_of!(kernel_sigaction, sa_restorer),
+    2 * size_of::<usize>()
+);
+const_assert_eq!(
+    offset_of!(kernel_sigaction, sa_mask),
+    3 * size_of::<usize>()
+);
