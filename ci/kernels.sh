@@ -15,6 +15,8 @@
 #   --boot-timeout S    per guest, wall clock (default: derived from the above)
 #   --append STR        extra kernel command line words (KEY=VALUE without a
 #                       dot reaches the tests' environment)
+#   --cargo-arg ARG     extra argument for `cargo test --no-run` (repeatable),
+#                       e.g. --cargo-arg --workspace --cargo-arg --release
 #   --no-strip          keep the test binaries' debug info (bigger initramfs)
 #   --no-compat         do not run the i686 binaries on the amd64 kernels
 #   --refresh           re-resolve the "newest" kernels (sid / trixie-backports)
@@ -25,8 +27,8 @@
 #
 # Cache: target/kernels/ (or $PIDFS_KERNEL_CACHE): one directory per kernel
 # with its vmlinuz; a cached kernel is never looked up again, so a second run
-# downloads nothing. The private APT state lives in target/kernels/apt and
-# leaves the host's apt untouched. Logs: target/kernels/logs/.
+# downloads nothing. The private APT state (target/kernels/apt, deleted once
+# the kernels are in) leaves the host's apt untouched. Logs: target/kernels/logs/.
 # Exit status: 0 only if every selected kernel booted, ran every binary, and
 # no test failed.
 set -euo pipefail
@@ -50,7 +52,7 @@ MATRIX=(
 )
 
 ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
-STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
+CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
     --boot-timeout) BOOT_TIMEOUT=$2; shift 2 ;;
     --no-compat) COMPAT=0; shift ;;
     --no-strip) STRIP_DEBUG=0; shift ;;
+    --cargo-arg) CARGO_ARGS+=("$2"); shift 2 ;;
     --append) APPEND_EXTRA=$2; shift 2 ;;
     --refresh) REFRESH=1; shift ;;
     --download-only) DOWNLOAD_ONLY=1; shift ;;
@@ -203,7 +206,7 @@ EOF
       ) & pids+=($!)
     done
     rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
-    rm -rf "$dldir"
+    rm -rf "$dldir"; rmdir "$KDIR/dl" 2>/dev/null || true
     [ $rc = 0 ] || exit 1
   fi
   unset APT_CONFIG
@@ -216,6 +219,27 @@ log "kernels ready in ${DOWNLOAD_S}s"
 
 # ---------------------------------------------------------------- builds
 TB=$(now)
+# Tools: qemu-system from bookworm-backports (RECIPES section 2) and the musl targets.
+need_qemu=()
+for row in "${SEL[@]}"; do
+  case ${row##*|} in
+    amd64) q=qemu-system-x86_64 ;; i386) q=qemu-system-i386 ;; arm64) q=qemu-system-aarch64 ;;
+  esac
+  command -v "$q" >/dev/null || need_qemu+=("$q")
+done
+if [ ${#need_qemu[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || [ -n "${PIDFS_NO_INSTALL:-}" ] || ! command -v apt-get >/dev/null; then
+    log "missing ${need_qemu[*]}: install qemu-system-x86 and qemu-system-arm (RECIPES.md section 2)"; exit 1
+  fi
+  log "installing qemu-system-x86 qemu-system-arm from bookworm-backports (missing ${need_qemu[*]})"
+  if [ ! -e /etc/apt/sources.list.d/backports.sources ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
+    URI=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v -- -security | head -n1 | awk '{print $2}')
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$URI" > /etc/apt/sources.list.d/backports.sources
+  fi
+  apt-get update -q=2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q=2 -t bookworm-backports \
+    --no-install-recommends qemu-system-x86 qemu-system-arm >&2 || { log "qemu install failed"; exit 1; }
+fi
 declare -A NEED_T=()   # rust triples needed
 for row in "${SEL[@]}"; do
   IFS='|' read -r name suites flavour darch <<<"$row"
@@ -224,6 +248,12 @@ for row in "${SEL[@]}"; do
     i386) NEED_T[i686]=1 ;;
     arm64) NEED_T[aarch64]=1 ;;
   esac
+done
+installed=$(rustup target list --installed 2>/dev/null || true)
+for a in "${!NEED_T[@]}"; do
+  if [ -n "$installed" ] && ! grep -qx "$a-unknown-linux-musl" <<<"$installed"; then
+    log "rustup target add $a-unknown-linux-musl"; rustup target add "$a-unknown-linux-musl" >&2
+  fi
 done
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-rust-lld}
 # criterion >= 0.8 compiles a little C for i686 musl (RECIPES section 7).
@@ -266,7 +296,7 @@ if [ -n "$manifest" ]; then
     t0=$(now)
     log "cargo test --no-run --target $a-unknown-linux-musl ($manifest)"
     if ! (cd "$(dirname "$manifest")" && cargo test --no-run --target "$a-unknown-linux-musl" \
-          --manifest-path "$manifest" --message-format=json 2>"$LOGDIR/build-tests-$a.log") \
+          --manifest-path "$manifest" --message-format=json ${CARGO_ARGS[@]+"${CARGO_ARGS[@]}"} 2>"$LOGDIR/build-tests-$a.log") \
         > "$BUILD/$a.json"; then
       tail -n 40 "$LOGDIR/build-tests-$a.log" >&2; log "test build failed for $a"; exit 1
     fi
@@ -358,10 +388,11 @@ log "builds done in ${BUILD_S}s"
 
 # ---------------------------------------------------------------- boots
 if [ -z "$BOOT_TIMEOUT" ]; then
-  # Generous: every binary may use its whole timeout only in a broken run.
+  # Room for one binary to hit its timeout, plus 30 s per binary (a few
+# seconds each under TCG is the norm).
   n=$(cat "$BUILD"/*.tests 2>/dev/null | wc -l)
-  BOOT_TIMEOUT=$(( 120 + TEST_TIMEOUT * 2 + n * 20 ))
-  [ $BOOT_TIMEOUT -le 1800 ] || BOOT_TIMEOUT=1800
+  BOOT_TIMEOUT=$(( 120 + TEST_TIMEOUT + n * 30 ))
+  [ $BOOT_TIMEOUT -le 1200 ] || BOOT_TIMEOUT=1200
 fi
 APPEND_COMMON="quiet panic=-1 KINIT_TIMEOUT=$TEST_TIMEOUT${APPEND_EXTRA:+ $APPEND_EXTRA}"
 if [ ${#TEST_ARGS[@]} -gt 0 ]; then APPEND_COMMON+=" -- ${TEST_ARGS[*]}"; fi
@@ -388,6 +419,8 @@ boot() { # boot ROW
 }
 
 TBOOT=$(now)
+# Interrupted: stop our own guests (and only them).
+trap 'trap - INT TERM; kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
 # amd64 guests carry the most work (x86_64 + i686 binaries): start them first.
 ORDER=()
 for row in "${SEL[@]}"; do [[ $row == *"|amd64" ]] && ORDER+=("$row"); done
