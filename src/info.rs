@@ -285,7 +285,9 @@ fn unsupported(e: Errno) -> bool {
 /// `/proc/<pid>/status`, then `pidfd_send_signal(pidfd, 0)` confirms that
 /// the process is still alive so the pid was not reused in between; the
 /// answer's mask is then exactly `PID | CREDS` (nothing else is
-/// available there).
+/// available there). The fallback's pids are those of the pid namespace
+/// `/proc` was mounted from (the caller's, unless the caller moved into
+/// another pid namespace without remounting `/proc`).
 ///
 /// # Errors
 /// `ESRCH` the process has been reaped (and `EXIT` was not requested, or
@@ -299,39 +301,45 @@ fn unsupported(e: Errno) -> bool {
 /// `PID` and `CREDS`.
 #[doc(alias = "PIDFD_GET_INFO")]
 pub fn pidfd_get_info(pidfd: BorrowedFd<'_>, mask: InfoMask) -> Result<PidfdInfo> {
+    let kind = GET_INFO_KIND.load(Ordering::Relaxed);
+    match kind {
+        KIND_VER2 => return get_info_ioctl(pidfd, raw::PIDFD_GET_INFO_VER2, mask),
+        KIND_VER0 => return get_info_ioctl(pidfd, raw::PIDFD_GET_INFO, mask),
+        KIND_NONE => return pidfd_get_info_fallback(pidfd, mask),
+        _ => {}
+    }
+    // Not probed yet. A kernel that does not know the 80-byte request may
+    // answer ENOTTY/EINVAL, or (6.15, before it matches the request by
+    // number only) look the task up first and say ESRCH for a reaped one
+    // whose EXIT the 64-byte request would give: so any error from the
+    // long request tries the short one.
+    if let Ok(info) = get_info_ioctl(pidfd, raw::PIDFD_GET_INFO_VER2, mask) {
+        GET_INFO_KIND.store(KIND_VER2, Ordering::Relaxed);
+        return Ok(info);
+    }
+    match get_info_ioctl(pidfd, raw::PIDFD_GET_INFO, mask) {
+        Ok(info) => {
+            GET_INFO_KIND.store(KIND_VER0, Ordering::Relaxed);
+            Ok(info)
+        }
+        Err(e) if unsupported(e) => {
+            // Do not cache a verdict from a call on something that is not
+            // a pidfd (ENOTTY/EINVAL from another file's ioctl).
+            if !is_pidfd_fs(pidfd) {
+                return Err(Errno::EBADF);
+            }
+            GET_INFO_KIND.store(KIND_NONE, Ordering::Relaxed);
+            pidfd_get_info_fallback(pidfd, mask)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn get_info_ioctl(pidfd: BorrowedFd<'_>, request: u32, mask: InfoMask) -> Result<PidfdInfo> {
     let mut info = PidfdInfo::default();
     info.raw.mask = mask.bits();
-    let kind = GET_INFO_KIND.load(Ordering::Relaxed);
-    if kind == KIND_UNKNOWN || kind == KIND_VER2 {
-        match sys::pidfd_get_info_ioctl(pidfd, raw::PIDFD_GET_INFO_VER2, &mut info.raw) {
-            Ok(()) => {
-                GET_INFO_KIND.store(KIND_VER2, Ordering::Relaxed);
-                return Ok(info);
-            }
-            Err(e) if kind == KIND_UNKNOWN && unsupported(e) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    if kind != KIND_NONE {
-        info = PidfdInfo::default();
-        info.raw.mask = mask.bits();
-        match sys::pidfd_get_info_ioctl(pidfd, raw::PIDFD_GET_INFO, &mut info.raw) {
-            Ok(()) => {
-                GET_INFO_KIND.store(KIND_VER0, Ordering::Relaxed);
-                return Ok(info);
-            }
-            Err(e) if kind == KIND_UNKNOWN && unsupported(e) => {
-                // Do not cache a verdict from a call on something that is
-                // not a pidfd (EINVAL/ENOTTY from another file's ioctl).
-                if !is_pidfd_fs(pidfd) {
-                    return Err(Errno::EBADF);
-                }
-                GET_INFO_KIND.store(KIND_NONE, Ordering::Relaxed);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    pidfd_get_info_fallback(pidfd, mask)
+    sys::pidfd_get_info_ioctl(pidfd, request, &mut info.raw)?;
+    Ok(info)
 }
 
 fn is_pidfd_fs(fd: BorrowedFd<'_>) -> bool {

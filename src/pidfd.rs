@@ -761,11 +761,14 @@ pub(crate) fn pidfd_pid_or_esrch(pidfd: BorrowedFd<'_>) -> Result<i32> {
 }
 
 /// `pidfd_send_signal(pidfd, 0)`: `true` while the process has not been
-/// reaped (`EPERM` means alive too: the task was found).
+/// reaped (`EPERM` means alive too: the task was found). For a process
+/// outside the caller's pid namespace (`EINVAL` there) the fdinfo says it:
+/// `Pid: -1` once reaped.
 pub(crate) fn is_alive(pidfd: BorrowedFd<'_>) -> Result<bool> {
     match sys::pidfd_send_signal(pidfd, 0, None, 0) {
         Ok(()) | Err(Errno::EPERM) => Ok(true),
         Err(Errno::ESRCH) => Ok(false),
+        Err(Errno::EINVAL) => Ok(fdinfo_pid(pidfd)? != -1),
         Err(e) => Err(e),
     }
 }

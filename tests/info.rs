@@ -141,7 +141,7 @@ fn get_info_self_pid_creds_match_fallback() {
     let fb = pidfd_get_info_fallback(p.as_fd(), PID_CREDS).unwrap();
     assert_eq!(fb.mask(), PID_CREDS);
     assert_same_pid_creds(&i, &fb);
-    // Only cgroup v1 here: no cgroup2 id is ever reported.
+    // The cgroup2 id comes back exactly when the mask says so.
     if i.mask().contains(InfoMask::CGROUPID) {
         assert!(i.cgroupid().is_some());
     } else {

@@ -438,7 +438,8 @@ fn send_signal_self_sentinels() {
 /// Recycled pid: in a new pid namespace the reaped child's pid is handed
 /// out again (ns_last_pid); the old pidfd then gives ESRCH for signals,
 /// fdinfo `Pid: -1`, never the new process's pid, info or namespaces, and
-/// a different 64-bit identity.
+/// a different 64-bit identity. Also from inside that namespace: the outer
+/// process is EINVAL for signals and EREMOTE for GET_INFO.
 #[test]
 fn recycled_pid_never_reaches_new_process() {
     in_child(|| {
@@ -451,9 +452,26 @@ fn recycled_pid_never_reaches_new_process() {
             "{}",
             std::io::Error::last_os_error()
         );
+        let outer_pid = pidfs::getpid();
+        let outer = self_pidfd();
         // The next fork is pid 1 of the new namespace.
         let mut init = Child::spawn(|| {
             assert_eq!(pidfs::getpid(), 1);
+            // A process outside our pid namespace: signals are EINVAL,
+            // GET_INFO says EREMOTE (6.18; ESRCH 6.13-6.17). The /proc
+            // fallback (qemu-user, old kernels) reads the host's /proc and
+            // answers in its pid namespace.
+            assert_eq!(outer.kill(0).unwrap_err(), Errno::EINVAL);
+            let r = outer.info(pidfs::InfoMask::PID);
+            let fb = pidfs::pidfd_get_info_fallback(outer.as_fd(), pidfs::InfoMask::PID);
+            assert_eq!(fb.unwrap().pid(), Some(outer_pid));
+            if QEMU {
+                assert_eq!(r.unwrap().pid(), Some(outer_pid));
+            } else if !kernel_matrix() {
+                assert_eq!(r.unwrap_err(), Errno::EREMOTE);
+            } else if let Err(e) = r {
+                assert!(matches!(e, Errno::EREMOTE | Errno::ESRCH), "{e:?}");
+            }
             let mut old = Child::exiting(0);
             let old_pid = old.pid;
             let old_fd = PidFd::open(old_pid, PidfdFlags::empty()).unwrap();
