@@ -260,7 +260,7 @@ impl core::fmt::Debug for PidfdInfo {
 
 /// Which `PIDFD_GET_INFO` request this kernel takes: 0 not probed yet,
 /// 1 the 80-byte one, 2 only the 64-byte one, 3 none (use /proc).
-static GET_INFO_KIND: AtomicU8 = AtomicU8::new(0);
+static GET_INFO_KIND: AtomicU8 = AtomicU8::new(KIND_UNKNOWN);
 const KIND_UNKNOWN: u8 = 0;
 const KIND_VER2: u8 = 1;
 const KIND_VER0: u8 = 2;
