@@ -726,3 +726,32 @@ pub(crate) fn rt_sigaction(
         arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8))
     })
 }
+
+/// `openat2` is 437 on x86_64, i386 and aarch64 alike (syscalls added
+/// after 5.1 share one number across architectures).
+const NR_OPENAT2: Nr = Nr(437);
+
+/// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
+pub(crate) fn openat2(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    flags: u32,
+    resolve: u64,
+) -> Result<OwnedFd> {
+    let how = raw::open_how {
+        flags: u64::from(flags | raw::O_LARGEFILE),
+        mode: 0,
+        resolve,
+    };
+    // SAFETY: `path` is NUL-terminated and `how` a live 24-byte open_how,
+    // both only read by the kernel during the call.
+    fd_ret(unsafe {
+        arch::syscall4(
+            NR_OPENAT2,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::ptr(&how as *const raw::open_how),
+            Arg::usize(core::mem::size_of::<raw::open_how>()),
+        )
+    })
+}

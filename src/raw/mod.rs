@@ -546,3 +546,24 @@ const_assert_eq!(
     offset_of!(kernel_sigaction, sa_mask),
     3 * size_of::<usize>()
 );
+
+// ---- openat2 (include/uapi/linux/openat2.h, 5.6) ----
+pub const RESOLVE_NO_XDEV: u64 = 0x01;
+pub const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+pub const RESOLVE_NO_SYMLINKS: u64 = 0x04;
+pub const RESOLVE_BENEATH: u64 = 0x08;
+pub const RESOLVE_IN_ROOT: u64 = 0x10;
+
+/// `struct open_how` (VER0, 24 bytes), all `__aligned_u64`.
+#[repr(C, align(8))]
+#[derive(Copy, Clone, Default, Debug)]
+pub struct open_how {
+    pub flags: u64,
+    pub mode: u64,
+    pub resolve: u64,
+}
+const_assert_eq!(size_of::<open_how>(), 24);
+const_assert_eq!(align_of::<open_how>(), 8);
+const_assert_eq!(offset_of!(open_how, flags), 0);
+const_assert_eq!(offset_of!(open_how, mode), 8);
+const_assert_eq!(offset_of!(open_how, resolve), 16);
