@@ -39,15 +39,23 @@ def main(argv):
     panic = None
     blocks = {}            # (binary, test) -> captured "---- test stdout ----" lines
     in_block = None
+    in_list = False        # inside a "failures:" section
+    child_panics = {}      # (binary, test) -> panic lines printed outside libtest's capture
+    last_result = None     # (passed, failed) of the current binary's last libtest summary
 
     for i, l in enumerate(lines):
         s = l.strip()
         if s.startswith("KINIT-UNAME "):
             uname = s.split(" ", 1)[1]
         elif s.startswith("KINIT-START "):
+            if last_result:  # previous binary never reported (guest died)
+                passed, failed = passed + last_result[0], failed + last_result[1]
             current, saw_result, in_block, bin_failed = s.split(" ", 1)[1], False, None, False
-            running_test = None
+            running_test, in_list, last_result = None, False, None
         elif s.startswith("KINIT-RESULT "):
+            if last_result:
+                passed, failed = passed + last_result[0], failed + last_result[1]
+                last_result = None
             m = KRESULT.match(s)
             if m:
                 b, code, rest = m.group(1), int(m.group(2)), m.group(3)
@@ -70,16 +78,34 @@ def main(argv):
                 problems.append(f"kernel tainted during the tests: {m.group(1)} -> {m.group(2)} (see KINIT-KMSG lines)")
         m = RESULT.search(l)
         if m:
-            passed += int(m.group(2))
-            failed += int(m.group(3))
+            # Only a binary's last summary counts: a test that re-runs its own
+            # binary with --nocapture prints a nested summary first.
+            last_result = (int(m.group(2)), int(m.group(3)))
             saw_result = True
-            bin_failed = bin_failed or int(m.group(3)) > 0
+            bin_failed = last_result[1] > 0
         m = re.match(r"^test (\S+) \.\.\.", s)
         if m:
             running_test = m.group(1)
         m = FAILED_TEST.match(s)
-        if m:
+        if m and (current or "?", m.group(1)) not in failed_tests:
             failed_tests.append((current or "?", m.group(1)))
+        # libtest's closing "failures:" list names every failed test, even when
+        # output from a forked child broke the "test X ... FAILED" line.
+        if s == "failures:":
+            in_list = True
+        elif s.startswith("test result:"):
+            in_list = False
+        elif in_list and not in_block and re.match(r"^    \S+$", l):
+            t = (current or "?", s)
+            if t not in failed_tests:
+                failed_tests.append(t)
+        # A panic outside libtest's capture (a forked child's stderr) belongs
+        # to the test that is running.
+        if not in_block and " panicked at " in s and running_test:
+            key = (current or "?", running_test)
+            extra = [s] + [x.strip() for x in lines[i + 1:i + 4] if x.strip() and not x.startswith("test ")
+                           and not x.startswith("stack backtrace") and not x.startswith("note:")]
+            child_panics.setdefault(key, []).extend(extra[:3])
         m = re.match(r"^---- (\S+) stdout ----$", s)
         if m:
             in_block = (current or "?", m.group(1))
@@ -91,6 +117,8 @@ def main(argv):
         if in_block and s and len(blocks[in_block]) < 12:
             blocks[in_block].append(s)
 
+    if last_result:  # the guest died before the last binary's KINIT-RESULT
+        passed, failed = passed + last_result[0], failed + last_result[1]
     hung = rc == 124 or rc == 137
     ok = True
     if failed or problems:
@@ -121,6 +149,8 @@ def main(argv):
             print(f"    [{name}] uname: {uname}   boot {secs}s")
         for b, t in failed_tests:
             print(f"    FAILED {b}: {t}")
+            for x in child_panics.get((b, t), [])[:6]:
+                print(f"        | {x}")
             for x in blocks.get((b, t), [])[:8]:
                 print(f"        {x}")
         for p in problems:
