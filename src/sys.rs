@@ -755,3 +755,196 @@ pub(crate) fn openat2(
         )
     })
 }
+
+// ---- pid translation helpers (ns.rs, translate.rs) ----
+
+/// Legacy `clone(SIGCHLD, 0, ...)`: a plain `fork()`, with no pidfd and
+/// no `CLONE_*` flags, so it also works under qemu-user (which rejects
+/// `clone3` and most clone flags). Returns 0 in the child.
+///
+/// # Safety
+/// The child resumes on a copy of the caller's stack with only the calling
+/// thread; when the caller has other threads, the child may run only
+/// async-signal-safe code (raw syscalls, no locks, no allocation) until it
+/// exits.
+pub(crate) unsafe fn fork_sigchld() -> Result<i32> {
+    // SAFETY: fork-like clone (no CLONE_VM, no new stack, no TLS, no tid
+    // pointers): the kernel writes no user memory; the caller accepts the
+    // fork contract above.
+    decode_int(unsafe {
+        arch::syscall5(arch::__NR_clone, Arg::usize(raw::SIGCHLD as usize), Arg::null(), Arg::null(),
+                       Arg::null(), Arg::null())
+    })
+}
+
+/// `ppoll(fds, &mut timeout, NULL)`: the kernel writes the time left back
+/// into `timeout` (Linux does, unlike POSIX), so a loop that retries on
+/// `EINTR` with the same `timeout` keeps one overall deadline.
+pub(crate) fn ppoll_countdown(fds: &mut [raw::pollfd], timeout: &mut raw::__kernel_timespec) -> Result<usize> {
+    // SAFETY: `fds` is a live slice of `len` pollfds; `timeout` is a live,
+    // exclusively borrowed 64-bit timespec the kernel reads and rewrites;
+    // no sigmask.
+    decode(unsafe {
+        arch::syscall5(NR_PPOLL, Arg::mut_ptr(fds.as_mut_ptr()), Arg::usize(fds.len()),
+                       Arg::mut_ptr(timeout as *mut raw::__kernel_timespec), Arg::null(), Arg::usize(8))
+    })
+}
+
+/// `getdents64(fd, buf, len)`: packed `struct linux_dirent64` records.
+pub(crate) fn getdents64(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    decode(unsafe {
+        arch::syscall3(arch::__NR_getdents64, fd_arg(fd), Arg::mut_ptr(buf.as_mut_ptr()), Arg::usize(buf.len()))
+    })
+}
+
+/// `readlinkat(dirfd, path, buf, len)`: the link text (not NUL-terminated).
+pub(crate) fn readlinkat(dirfd: BorrowedFd<'_>, path: &CStr, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: `path` is NUL-terminated; the kernel writes at most
+    // `buf.len()` bytes into `buf`.
+    decode(unsafe {
+        arch::syscall4(arch::__NR_readlinkat, fd_arg(dirfd), Arg::ptr(path.as_ptr()),
+                       Arg::mut_ptr(buf.as_mut_ptr()), Arg::usize(buf.len()))
+    })
+}
+
+/// `statx(dirfd, path, flags, mask, &buf)`.
+pub(crate) fn statx_at(dirfd: BorrowedFd<'_>, path: &CStr, flags: u32, mask: u32, buf: &mut raw::statx) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated; the kernel writes one 256-byte statx.
+    decode_void(unsafe {
+        arch::syscall5(arch::__NR_statx, fd_arg(dirfd), Arg::ptr(path.as_ptr()), Arg::uint(flags),
+                       Arg::uint(mask), Arg::mut_ptr(buf as *mut raw::statx))
+    })
+}
+
+/// `ioctl(fd, request, value)` for the nsfs requests that take an integer
+/// by value or no argument (`NS_GET_{PID,TGID}_{FROM,IN}_PIDNS`,
+/// `NS_GET_USERNS`, `NS_GET_PARENT`, `NS_GET_NSTYPE`) and for
+/// `PIDFD_GET_PID_NAMESPACE`; any other request is `EINVAL` here.
+pub(crate) fn ioctl_nsfs_int(fd: BorrowedFd<'_>, request: u32, value: i32) -> Result<usize> {
+    match request {
+        raw::NS_GET_PID_FROM_PIDNS
+        | raw::NS_GET_TGID_FROM_PIDNS
+        | raw::NS_GET_PID_IN_PIDNS
+        | raw::NS_GET_TGID_IN_PIDNS
+        | raw::NS_GET_USERNS
+        | raw::NS_GET_PARENT
+        | raw::NS_GET_NSTYPE
+        | raw::PIDFD_GET_PID_NAMESPACE => {}
+        _ => return Err(Errno::EINVAL),
+    }
+    // SAFETY: each request above takes an integer by value (or ignores its
+    // argument) and dereferences nothing; the value is zero-extended as the
+    // kernel narrows it to `int`.
+    unsafe { ioctl_int(fd, request, value as u32 as usize) }
+}
+
+/// `ioctl(fd, NS_GET_MNTNS_ID, &mut u64)`.
+pub(crate) fn ioctl_ns_get_mntns_id(fd: BorrowedFd<'_>) -> Result<u64> {
+    let mut id = 0u64;
+    // SAFETY: NS_GET_MNTNS_ID (`_IOR(0xb7, 5, __u64)`) writes 8 bytes.
+    unsafe { ioctl_ptr(fd, raw::NS_GET_MNTNS_ID, &mut id) }?;
+    Ok(id)
+}
+
+/// `ioctl(fd, NS_GET_OWNER_UID, &mut u32)`.
+pub(crate) fn ioctl_ns_get_owner_uid(fd: BorrowedFd<'_>) -> Result<u32> {
+    let mut uid = 0u32;
+    // SAFETY: NS_GET_OWNER_UID writes one uid_t (4 bytes).
+    unsafe { ioctl_ptr(fd, raw::NS_GET_OWNER_UID, &mut uid) }?;
+    Ok(uid)
+}
+
+/// A control buffer with room for one `SCM_CREDENTIALS` message, aligned
+/// for `struct cmsghdr`.
+#[repr(C, align(8))]
+struct CredCmsgBuf([u8; 64]);
+const CRED_SPACE: usize = raw::CMSG_SPACE(core::mem::size_of::<raw::ucred>());
+const CRED_LEN: usize = raw::CMSG_LEN(core::mem::size_of::<raw::ucred>());
+const CMSG_HDR: usize = raw::CMSG_ALIGN(core::mem::size_of::<raw::cmsghdr>());
+const USZ: usize = core::mem::size_of::<usize>();
+static_assertions::const_assert!(CRED_SPACE <= 64);
+
+/// `sendmsg(fd, {payload, [SCM_CREDENTIALS creds]}, flags)`: one datagram
+/// carrying `payload` and, if given, explicit credentials (the kernel checks
+/// them: `EPERM` for a pid other than the caller's without `CAP_SYS_ADMIN`,
+/// `ESRCH` for a pid that does not exist in the caller's pid namespace).
+pub(crate) fn send_creds(fd: BorrowedFd<'_>, payload: &[u8], creds: Option<&raw::ucred>, flags: u32) -> Result<usize> {
+    let mut iov = raw::iovec { iov_base: payload.as_ptr() as *mut u8, iov_len: payload.len() };
+    let mut ctl = CredCmsgBuf([0; 64]);
+    let controllen = match creds {
+        Some(c) => {
+            ctl.0[..USZ].copy_from_slice(&CRED_LEN.to_ne_bytes());
+            ctl.0[USZ..USZ + 4].copy_from_slice(&raw::SOL_SOCKET.to_ne_bytes());
+            ctl.0[USZ + 4..USZ + 8].copy_from_slice(&raw::SCM_CREDENTIALS.to_ne_bytes());
+            ctl.0[CMSG_HDR..CMSG_HDR + 4].copy_from_slice(&c.pid.to_ne_bytes());
+            ctl.0[CMSG_HDR + 4..CMSG_HDR + 8].copy_from_slice(&c.uid.to_ne_bytes());
+            ctl.0[CMSG_HDR + 8..CMSG_HDR + 12].copy_from_slice(&c.gid.to_ne_bytes());
+            CRED_SPACE
+        }
+        None => 0,
+    };
+    let msg = raw::msghdr {
+        msg_name: core::ptr::null_mut(),
+        msg_namelen: 0,
+        msg_iov: &mut iov,
+        msg_iovlen: 1,
+        msg_control: if controllen == 0 { core::ptr::null_mut() } else { ctl.0.as_mut_ptr() },
+        msg_controllen: controllen,
+        msg_flags: 0,
+    };
+    // SAFETY: `msg` points at one iovec over `payload` (only read by the
+    // kernel) and at `ctl`, `controllen` <= 64 bytes, all live across the call.
+    unsafe { sendmsg(fd, &msg, flags) }
+}
+
+/// `recvmsg(fd, {payload}, flags)`: one datagram into `payload`, with the
+/// `SCM_CREDENTIALS` it carried (present when `SO_PASSCRED` is on), already
+/// translated by the kernel into the receiver's pid namespace.
+pub(crate) fn recv_creds(fd: BorrowedFd<'_>, payload: &mut [u8], flags: u32) -> Result<(usize, Option<raw::ucred>)> {
+    let mut iov = raw::iovec { iov_base: payload.as_mut_ptr(), iov_len: payload.len() };
+    let mut ctl = CredCmsgBuf([0; 64]);
+    let mut msg = raw::msghdr {
+        msg_name: core::ptr::null_mut(),
+        msg_namelen: 0,
+        msg_iov: &mut iov,
+        msg_iovlen: 1,
+        msg_control: ctl.0.as_mut_ptr(),
+        msg_controllen: ctl.0.len(),
+        msg_flags: 0,
+    };
+    // SAFETY: `msg` points at one iovec over `payload` and at the 64-byte
+    // `ctl`, both live and writable across the call.
+    let n = unsafe { recvmsg(fd, &mut msg, flags | raw::MSG_CMSG_CLOEXEC) }?;
+    let total = msg.msg_controllen.min(ctl.0.len());
+    let mut off = 0;
+    let mut creds = None;
+    while off + CMSG_HDR <= total {
+        let mut w = [0u8; USZ];
+        w.copy_from_slice(&ctl.0[off..off + USZ]);
+        let len = usize::from_ne_bytes(w);
+        let level = i32::from_ne_bytes([ctl.0[off + USZ], ctl.0[off + USZ + 1], ctl.0[off + USZ + 2], ctl.0[off + USZ + 3]]);
+        let ty = i32::from_ne_bytes([ctl.0[off + USZ + 4], ctl.0[off + USZ + 5], ctl.0[off + USZ + 6], ctl.0[off + USZ + 7]]);
+        if len < CMSG_HDR || off + len > total {
+            break;
+        }
+        if level == raw::SOL_SOCKET && ty == raw::SCM_CREDENTIALS && len >= CRED_LEN {
+            let d = off + CMSG_HDR;
+            let word = |i: usize| [ctl.0[d + i], ctl.0[d + i + 1], ctl.0[d + i + 2], ctl.0[d + i + 3]];
+            creds = Some(raw::ucred {
+                pid: i32::from_ne_bytes(word(0)),
+                uid: u32::from_ne_bytes(word(4)),
+                gid: u32::from_ne_bytes(word(8)),
+            });
+        } else if level == raw::SOL_SOCKET && ty == raw::SCM_RIGHTS {
+            // Never expected here; close whatever arrived so nothing leaks.
+            let mut i = off + CMSG_HDR;
+            while i + 4 <= off + len {
+                close_raw(i32::from_ne_bytes([ctl.0[i], ctl.0[i + 1], ctl.0[i + 2], ctl.0[i + 3]]));
+                i += 4;
+            }
+        }
+        off += raw::CMSG_ALIGN(len);
+    }
+    Ok((n, creds))
+}
