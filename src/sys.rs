@@ -772,21 +772,36 @@ pub(crate) unsafe fn fork_sigchld() -> Result<i32> {
     // pointers): the kernel writes no user memory; the caller accepts the
     // fork contract above.
     decode_int(unsafe {
-        arch::syscall5(arch::__NR_clone, Arg::usize(raw::SIGCHLD as usize), Arg::null(), Arg::null(),
-                       Arg::null(), Arg::null())
+        arch::syscall5(
+            arch::__NR_clone,
+            Arg::usize(raw::SIGCHLD as usize),
+            Arg::null(),
+            Arg::null(),
+            Arg::null(),
+            Arg::null(),
+        )
     })
 }
 
 /// `ppoll(fds, &mut timeout, NULL)`: the kernel writes the time left back
 /// into `timeout` (Linux does, unlike POSIX), so a loop that retries on
 /// `EINTR` with the same `timeout` keeps one overall deadline.
-pub(crate) fn ppoll_countdown(fds: &mut [raw::pollfd], timeout: &mut raw::__kernel_timespec) -> Result<usize> {
+pub(crate) fn ppoll_countdown(
+    fds: &mut [raw::pollfd],
+    timeout: &mut raw::__kernel_timespec,
+) -> Result<usize> {
     // SAFETY: `fds` is a live slice of `len` pollfds; `timeout` is a live,
     // exclusively borrowed 64-bit timespec the kernel reads and rewrites;
     // no sigmask.
     decode(unsafe {
-        arch::syscall5(NR_PPOLL, Arg::mut_ptr(fds.as_mut_ptr()), Arg::usize(fds.len()),
-                       Arg::mut_ptr(timeout as *mut raw::__kernel_timespec), Arg::null(), Arg::usize(8))
+        arch::syscall5(
+            NR_PPOLL,
+            Arg::mut_ptr(fds.as_mut_ptr()),
+            Arg::usize(fds.len()),
+            Arg::mut_ptr(timeout as *mut raw::__kernel_timespec),
+            Arg::null(),
+            Arg::usize(8),
+        )
     })
 }
 
@@ -794,7 +809,12 @@ pub(crate) fn ppoll_countdown(fds: &mut [raw::pollfd], timeout: &mut raw::__kern
 pub(crate) fn getdents64(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     decode(unsafe {
-        arch::syscall3(arch::__NR_getdents64, fd_arg(fd), Arg::mut_ptr(buf.as_mut_ptr()), Arg::usize(buf.len()))
+        arch::syscall3(
+            arch::__NR_getdents64,
+            fd_arg(fd),
+            Arg::mut_ptr(buf.as_mut_ptr()),
+            Arg::usize(buf.len()),
+        )
     })
 }
 
@@ -803,17 +823,34 @@ pub(crate) fn readlinkat(dirfd: BorrowedFd<'_>, path: &CStr, buf: &mut [u8]) -> 
     // SAFETY: `path` is NUL-terminated; the kernel writes at most
     // `buf.len()` bytes into `buf`.
     decode(unsafe {
-        arch::syscall4(arch::__NR_readlinkat, fd_arg(dirfd), Arg::ptr(path.as_ptr()),
-                       Arg::mut_ptr(buf.as_mut_ptr()), Arg::usize(buf.len()))
+        arch::syscall4(
+            arch::__NR_readlinkat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::mut_ptr(buf.as_mut_ptr()),
+            Arg::usize(buf.len()),
+        )
     })
 }
 
 /// `statx(dirfd, path, flags, mask, &buf)`.
-pub(crate) fn statx_at(dirfd: BorrowedFd<'_>, path: &CStr, flags: u32, mask: u32, buf: &mut raw::statx) -> Result<()> {
+pub(crate) fn statx_at(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    flags: u32,
+    mask: u32,
+    buf: &mut raw::statx,
+) -> Result<()> {
     // SAFETY: `path` is NUL-terminated; the kernel writes one 256-byte statx.
     decode_void(unsafe {
-        arch::syscall5(arch::__NR_statx, fd_arg(dirfd), Arg::ptr(path.as_ptr()), Arg::uint(flags),
-                       Arg::uint(mask), Arg::mut_ptr(buf as *mut raw::statx))
+        arch::syscall5(
+            arch::__NR_statx,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::uint(flags),
+            Arg::uint(mask),
+            Arg::mut_ptr(buf as *mut raw::statx),
+        )
     })
 }
 
@@ -869,8 +906,16 @@ static_assertions::const_assert!(CRED_SPACE <= 64);
 /// carrying `payload` and, if given, explicit credentials (the kernel checks
 /// them: `EPERM` for a pid other than the caller's without `CAP_SYS_ADMIN`,
 /// `ESRCH` for a pid that does not exist in the caller's pid namespace).
-pub(crate) fn send_creds(fd: BorrowedFd<'_>, payload: &[u8], creds: Option<&raw::ucred>, flags: u32) -> Result<usize> {
-    let mut iov = raw::iovec { iov_base: payload.as_ptr() as *mut u8, iov_len: payload.len() };
+pub(crate) fn send_creds(
+    fd: BorrowedFd<'_>,
+    payload: &[u8],
+    creds: Option<&raw::ucred>,
+    flags: u32,
+) -> Result<usize> {
+    let mut iov = raw::iovec {
+        iov_base: payload.as_ptr() as *mut u8,
+        iov_len: payload.len(),
+    };
     let mut ctl = CredCmsgBuf([0; 64]);
     let controllen = match creds {
         Some(c) => {
@@ -889,7 +934,11 @@ pub(crate) fn send_creds(fd: BorrowedFd<'_>, payload: &[u8], creds: Option<&raw:
         msg_namelen: 0,
         msg_iov: &mut iov,
         msg_iovlen: 1,
-        msg_control: if controllen == 0 { core::ptr::null_mut() } else { ctl.0.as_mut_ptr() },
+        msg_control: if controllen == 0 {
+            core::ptr::null_mut()
+        } else {
+            ctl.0.as_mut_ptr()
+        },
         msg_controllen: controllen,
         msg_flags: 0,
     };
@@ -901,8 +950,15 @@ pub(crate) fn send_creds(fd: BorrowedFd<'_>, payload: &[u8], creds: Option<&raw:
 /// `recvmsg(fd, {payload}, flags)`: one datagram into `payload`, with the
 /// `SCM_CREDENTIALS` it carried (present when `SO_PASSCRED` is on), already
 /// translated by the kernel into the receiver's pid namespace.
-pub(crate) fn recv_creds(fd: BorrowedFd<'_>, payload: &mut [u8], flags: u32) -> Result<(usize, Option<raw::ucred>)> {
-    let mut iov = raw::iovec { iov_base: payload.as_mut_ptr(), iov_len: payload.len() };
+pub(crate) fn recv_creds(
+    fd: BorrowedFd<'_>,
+    payload: &mut [u8],
+    flags: u32,
+) -> Result<(usize, Option<raw::ucred>)> {
+    let mut iov = raw::iovec {
+        iov_base: payload.as_mut_ptr(),
+        iov_len: payload.len(),
+    };
     let mut ctl = CredCmsgBuf([0; 64]);
     let mut msg = raw::msghdr {
         msg_name: core::ptr::null_mut(),
@@ -923,14 +979,31 @@ pub(crate) fn recv_creds(fd: BorrowedFd<'_>, payload: &mut [u8], flags: u32) -> 
         let mut w = [0u8; USZ];
         w.copy_from_slice(&ctl.0[off..off + USZ]);
         let len = usize::from_ne_bytes(w);
-        let level = i32::from_ne_bytes([ctl.0[off + USZ], ctl.0[off + USZ + 1], ctl.0[off + USZ + 2], ctl.0[off + USZ + 3]]);
-        let ty = i32::from_ne_bytes([ctl.0[off + USZ + 4], ctl.0[off + USZ + 5], ctl.0[off + USZ + 6], ctl.0[off + USZ + 7]]);
+        let level = i32::from_ne_bytes([
+            ctl.0[off + USZ],
+            ctl.0[off + USZ + 1],
+            ctl.0[off + USZ + 2],
+            ctl.0[off + USZ + 3],
+        ]);
+        let ty = i32::from_ne_bytes([
+            ctl.0[off + USZ + 4],
+            ctl.0[off + USZ + 5],
+            ctl.0[off + USZ + 6],
+            ctl.0[off + USZ + 7],
+        ]);
         if len < CMSG_HDR || off + len > total {
             break;
         }
         if level == raw::SOL_SOCKET && ty == raw::SCM_CREDENTIALS && len >= CRED_LEN {
             let d = off + CMSG_HDR;
-            let word = |i: usize| [ctl.0[d + i], ctl.0[d + i + 1], ctl.0[d + i + 2], ctl.0[d + i + 3]];
+            let word = |i: usize| {
+                [
+                    ctl.0[d + i],
+                    ctl.0[d + i + 1],
+                    ctl.0[d + i + 2],
+                    ctl.0[d + i + 3],
+                ]
+            };
             creds = Some(raw::ucred {
                 pid: i32::from_ne_bytes(word(0)),
                 uid: u32::from_ne_bytes(word(4)),
@@ -940,7 +1013,12 @@ pub(crate) fn recv_creds(fd: BorrowedFd<'_>, payload: &mut [u8], flags: u32) -> 
             // Never expected here; close whatever arrived so nothing leaks.
             let mut i = off + CMSG_HDR;
             while i + 4 <= off + len {
-                close_raw(i32::from_ne_bytes([ctl.0[i], ctl.0[i + 1], ctl.0[i + 2], ctl.0[i + 3]]));
+                close_raw(i32::from_ne_bytes([
+                    ctl.0[i],
+                    ctl.0[i + 1],
+                    ctl.0[i + 2],
+                    ctl.0[i + 3],
+                ]));
                 i += 4;
             }
         }
