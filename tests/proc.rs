@@ -226,6 +226,14 @@ fn in_private_pid_ns<F: FnOnce(&PidNs)>(f: F) {
             assert_eq!(r, 0, "make / private: {}", std::io::Error::last_os_error());
         }
         in_child(|| {
+            // Panic messages of this grandchild would go to the harness's
+            // capture buffer, which this process never hands back: write
+            // them to stderr directly.
+            std::panic::set_hook(Box::new(|info| {
+                let msg = format!("[pid 1 of the test pid namespace] {info}\n");
+                // SAFETY: writes a live buffer to fd 2.
+                unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
+            }));
             assert_eq!(std::process::id(), 1);
             mount_proc(&inner);
             f(&PidNs {
@@ -405,20 +413,24 @@ fn pidfd_from_procfd_pid_reused_in_window_is_esrch() {
 fn concurrent_kill_and_reuse_never_names_the_usurper() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
     in_private_pid_ns(|ns| {
         let proc_root = ns.proc_root();
-        let max = if kernel_matrix() { 300 } else { 3000 };
+        let budget = Duration::from_secs(if kernel_matrix() { 60 } else { 30 });
+        let start = Instant::now();
         let (mut hits, mut iters) = (0, 0);
+        // How long the two calls take here; the kill is delayed by a
+        // varying fraction of it so that it lands inside them.
+        let mut calls = Duration::from_micros(50);
         while hits == 0 || iters < 20 {
             assert!(
-                iters < max,
-                "the kill never landed inside a call in {max} iterations"
+                start.elapsed() < budget,
+                "the kill never landed inside a call in {iters} iterations"
             );
             iters += 1;
             let (p, pfd) = fork_sleeper();
             let procfd = ns.pid_dir(p);
-            let spins = (iters % 40) * 500;
+            let delay = calls * (iters % 12) / 10;
             let pfd_raw = pfd.as_raw_fd();
             let ready = Arc::new(AtomicBool::new(false));
             let ready2 = ready.clone();
@@ -428,7 +440,8 @@ fn concurrent_kill_and_reuse_never_names_the_usurper() {
             };
             let killer = std::thread::spawn(move || {
                 ready2.store(true, Ordering::SeqCst);
-                for _ in 0..spins {
+                let t = Instant::now();
+                while t.elapsed() < delay {
                     std::hint::spin_loop();
                 }
                 // SAFETY: the pidfd stays open until this thread is joined.
@@ -446,6 +459,7 @@ fn concurrent_kill_and_reuse_never_names_the_usurper() {
             let t1 = Instant::now();
             let b = pidfd_from_procfd(procfd.as_fd());
             let t2 = Instant::now();
+            calls = (calls + (t2 - t0)) / 2;
             let (q, qfd, t_kill) = killer.join().unwrap();
             assert_eq!(q, p);
             if (t0 < t_kill && t_kill < t1) || (t1 < t_kill && t_kill < t2) {
