@@ -142,6 +142,9 @@ pub unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Res
 /// Test switch: `true` makes [`fork_pidfd`] and [`spawn`] skip `clone3` and
 /// use legacy `clone`, as on a kernel or emulator without `clone3`.
 /// Process-wide; tests set it in a forked child.
+///
+/// # Kernel support
+/// Legacy `clone` with `CLONE_PIDFD`: 5.2.
 #[doc(hidden)]
 pub fn force_legacy_clone(on: bool) {
     FORCE_LEGACY.store(on, Ordering::Relaxed);
@@ -149,6 +152,9 @@ pub fn force_legacy_clone(on: bool) {
 
 /// True once `clone3` answered `ENOSYS` in this process (so [`fork_pidfd`]
 /// uses legacy `clone`).
+///
+/// # Kernel support
+/// `clone3` exists from 5.3; qemu-user answers `ENOSYS` for it.
 #[doc(hidden)]
 pub fn clone3_unavailable() -> bool {
     CLONE3_ENOSYS.load(Ordering::Relaxed)

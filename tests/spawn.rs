@@ -544,3 +544,49 @@ fn spawn_newuser_unprivileged_is_root_inside() {
         assert_no_children();
     });
 }
+
+/// clone3 `set_tid` (5.5): in a private pid namespace, the child gets the
+/// pid asked for, and a pid in use is EEXIST. Under qemu-user: ENOSYS (no
+/// clone3, and no fallback for set_tid).
+#[test]
+fn fork_pidfd_with_set_tid_chooses_the_pid() {
+    in_child(|| {
+        common::become_root_in_userns();
+        // SAFETY: unshare in this forked test child only.
+        assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWPID) }, 0);
+        in_child(|| {
+            assert_eq!(pidfs::getpid(), 1);
+            // SAFETY: the child only _exits with a code saying its pid.
+            match unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[4242]) } {
+                Ok(Forked::Child) => {
+                    let ok = pidfs::getpid() == 4242;
+                    // SAFETY: leaves the child at once.
+                    unsafe { libc::_exit(if ok { 0 } else { 1 }) }
+                }
+                Ok(Forked::Parent { pid, pidfd }) => {
+                    if QEMU {
+                        panic!("clone3 worked under qemu-user");
+                    }
+                    assert_eq!(pid, 4242);
+                    assert_eq!(exit_code(pidfd.as_fd()), 0);
+                }
+                Err(e) => {
+                    if !QEMU {
+                        panic!("clone3 set_tid: {e:?}");
+                    }
+                    assert_eq!(e, Errno::ENOSYS);
+                }
+            }
+            // Pid 1 is this process: taken.
+            // SAFETY: fails before any child exists.
+            let r = unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1]) };
+            let expect = if QEMU { Errno::ENOSYS } else { Errno::EEXIST };
+            assert_eq!(r.err(), Some(expect));
+            // An empty set_tid is not a request.
+            // SAFETY: rejected before any syscall.
+            let r = unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[]) };
+            assert_eq!(r.err(), Some(Errno::EINVAL));
+            assert_no_children();
+        });
+    });
+}
