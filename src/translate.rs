@@ -41,7 +41,8 @@
 //!   kernel only lets a privileged sender put another process's pid in
 //!   `SCM_CREDENTIALS`); `ETIMEDOUT` when the helpers do not answer within
 //!   the timeout (they are then killed and reaped); `EAGAIN`/`ENOMEM` when
-//!   fork fails.
+//!   fork fails; `ECHILD` when a helper is killed from outside before it
+//!   answers.
 //! - `Proc`: `EOPNOTSUPP` when `/proc` is not a procfs of the caller's own
 //!   pid namespace (`NSpid:` of `/proc/self/status` must have exactly one
 //!   entry). A task that lives in a namespace *below* `ns` is told apart
@@ -73,7 +74,7 @@
 //!
 //! # Safety
 //!
-//! The fork method forks (`sys::fork_sigchld`) from a caller that may have
+//! The fork method forks ([`fork_pidfd`], then a plain `clone`) from a caller that may have
 //! other threads. Its two `unsafe` blocks are those forks; the helper
 //! processes then run only raw syscalls on data already on the stack — no
 //! locks, no allocation, no unwinding — and leave with `exit_group`, which
@@ -82,9 +83,10 @@
 
 use crate::errno::{Errno, Result};
 use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use crate::flags::NsFlags;
+use crate::flags::{CloneFlags, NsFlags};
 use crate::ns::{self, ns_get_parent};
 use crate::parse::{self, NsPids, ProcStatus};
+use crate::spawn::{Forked, fork_pidfd};
 use crate::{raw, sys};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicI32, Ordering};
@@ -350,15 +352,19 @@ fn fork_translate(
     let parent = sys::getpid();
     // SAFETY: the child runs only `helper` (raw syscalls on stack data, no
     // locks, no allocation) and then exit_group()s.
-    let child = unsafe { sys::fork_sigchld() }?;
-    if child == 0 {
-        let code = helper(ns, theirs.as_fd(), pid, dir, timeout, stall, parent);
-        sys::exit_group(code);
-    }
+    let (child, child_fd) = match unsafe { fork_pidfd(CloneFlags::empty()) }? {
+        Forked::Child => {
+            let code = helper(ns, theirs.as_fd(), pid, dir, timeout, stall, parent);
+            sys::exit_group(code)
+        }
+        Forked::Parent { pid, pidfd } => (pid, pidfd),
+    };
     drop(theirs);
-    let answer = wait_answer(ours.as_fd(), timeout.saturating_add(BACKSTOP_GRACE));
+    let backstop = timeout.saturating_add(BACKSTOP_GRACE);
+    let answer = wait_answer(ours.as_fd(), child_fd.as_fd(), backstop);
     if answer == Err(Backstop) {
-        let _ = sys::kill(child, raw::SIGKILL);
+        // `child` is unreaped: the pidfd (and the pid) still name it.
+        let _ = sys::pidfd_send_signal(child_fd.as_fd(), raw::SIGKILL, None, 0);
     }
     reap(child);
     match answer {
@@ -370,18 +376,29 @@ fn fork_translate(
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 struct Backstop;
 
-/// Waits for the first helper message and decodes it.
+/// Waits for the first helper message and decodes it. The first helper
+/// sends every failure before it exits, and exits only after the
+/// grandchild has, so once its pidfd is readable with no message queued,
+/// none will come: `ECHILD` (it was killed from outside).
 fn wait_answer(
     sock: BorrowedFd<'_>,
+    child: BorrowedFd<'_>,
     backstop: Duration,
 ) -> core::result::Result<Result<i32>, Backstop> {
     let mut ts = timespec(backstop);
     loop {
-        let mut fds = [raw::pollfd {
-            fd: sock.as_raw_fd(),
-            events: raw::POLLIN,
-            revents: 0,
-        }];
+        let mut fds = [
+            raw::pollfd {
+                fd: sock.as_raw_fd(),
+                events: raw::POLLIN,
+                revents: 0,
+            },
+            raw::pollfd {
+                fd: child.as_raw_fd(),
+                events: raw::POLLIN,
+                revents: 0,
+            },
+        ];
         match sys::ppoll_countdown(&mut fds, &mut ts) {
             Ok(0) => return Err(Backstop),
             Ok(_) => {}
@@ -391,6 +408,7 @@ fn wait_answer(
         let mut p = [0u8; 8];
         let (n, creds) = match sys::recv_creds(sock, &mut p, raw::MSG_DONTWAIT) {
             Ok(r) => r,
+            Err(Errno::EAGAIN) if fds[1].revents != 0 => return Ok(Err(Errno::ECHILD)),
             Err(Errno::EAGAIN) | Err(Errno::EINTR) => continue,
             Err(e) => return Ok(Err(e)),
         };
@@ -461,6 +479,9 @@ fn helper(
         report(sock, e);
         return 1;
     }
+    // A plain fork here, not fork_pidfd: in a namespace whose init has
+    // died the kernel answers ENOMEM, which qemu-user's emulation of
+    // CLONE_PIDFD turns into EINVAL; the pidfd is opened right after.
     // SAFETY: this process has one thread; the grandchild runs only raw
     // syscalls and exits.
     let g = match unsafe { sys::fork_sigchld() } {
@@ -478,7 +499,8 @@ fn helper(
         }
     };
     // `g` is our unreaped child, so its pid (and this pidfd) cannot name
-    // another process.
+    // another process. Without a pidfd (kernels before 5.3) the wait below
+    // is unbounded and the caller's backstop is what bounds the call.
     if let Ok(pidfd) = sys::pidfd_open(g, 0) {
         let mut ts = timespec(timeout);
         let exited = loop {

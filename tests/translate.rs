@@ -660,7 +660,8 @@ fn no_zombie() -> bool {
 
 /// The fork method's failure paths (ESRCH from the grandchild, from the
 /// caller's sendmsg, a task invisible in the namespace, setns refusing an
-/// ancestor) and its timeouts (a stuck child, a stuck grandchild): the
+/// ancestor), its timeouts (a stuck child, a stuck grandchild) and a
+/// helper killed from outside (ECHILD, without waiting for the timeout): the
 /// same fd count, no zombie, no stray child afterwards, and a bounded wait.
 #[test]
 fn fork_method_failures_leave_nothing_behind() {
@@ -699,6 +700,28 @@ fn fork_method_failures_leave_nothing_behind() {
                 assert!(took < Duration::from_secs(2), "{took:?}");
             }
         }
+        // A helper killed from outside: ECHILD at once, not the timeout.
+        let top = nest.top;
+        let killer = std::thread::spawn(move || {
+            assert!(common::wait_until(Duration::from_secs(5), || {
+                !extra_children(top).is_empty()
+            }));
+            for p in extra_children(top) {
+                // SAFETY: C0's own unreaped child (the helper).
+                unsafe { libc::kill(p, libc::SIGKILL) };
+            }
+        });
+        let start = Instant::now();
+        let r = pidfs::translate::__private::fork_translate_stalled(
+            l1,
+            1,
+            false,
+            true,
+            Duration::from_secs(20),
+        );
+        assert_eq!(r, Err(Errno::ECHILD), "helper killed from outside");
+        assert!(start.elapsed() < Duration::from_secs(10));
+        killer.join().unwrap();
         assert_eq!(
             fork.pid_from_pidns(l1, 1),
             Ok(nest.inits[0]),
