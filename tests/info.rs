@@ -17,6 +17,12 @@ use pidfs::{
 };
 use std::time::Duration;
 
+/// Under qemu-user (not the real arm64 kernels of the matrix, whose
+/// binaries are built with the same `--cfg qemu`).
+fn qemu_user() -> bool {
+    QEMU && !kernel_matrix()
+}
+
 const CG_EXIT: InfoMask = InfoMask::CGROUPID.union(InfoMask::EXIT);
 const PID_CREDS: InfoMask = InfoMask::PID.union(InfoMask::CREDS);
 
@@ -61,21 +67,14 @@ fn kernel_has_get_info() -> bool {
     info[0] = InfoMask::PID.bits();
     // SAFETY: PIDFD_GET_INFO writes at most 64 bytes into `info`.
     let r = unsafe { libc::ioctl(p.as_raw_fd(), 0xc040_ff0b_u32 as _, info.as_mut_ptr()) };
-    if QEMU {
-        assert_eq!(
-            (r, errno()),
-            (-1, libc::ENOTTY),
-            "qemu-user lacks PIDFD_GET_INFO"
-        );
+    let e = errno();
+    if qemu_user() {
+        assert_eq!((r, e), (-1, libc::ENOTTY), "qemu-user lacks PIDFD_GET_INFO");
         return false;
     }
     if r != 0 {
-        assert!(
-            kernel_matrix(),
-            "PIDFD_GET_INFO failed natively: {}",
-            errno()
-        );
-        assert!(matches!(errno(), libc::ENOTTY | libc::EINVAL));
+        assert!(kernel_matrix(), "PIDFD_GET_INFO failed natively: {e}");
+        assert!(matches!(e, libc::ENOTTY | libc::EINVAL), "{e}");
         return false;
     }
     true
@@ -111,7 +110,7 @@ fn assert_signaled_kill(i: &PidfdInfo) {
 #[test]
 fn get_info_ioctl_errno_and_fallback_runs() {
     let has = kernel_has_get_info();
-    assert_eq!(has, !QEMU && !kernel_matrix() || has);
+    assert!(has || qemu_user() || kernel_matrix());
     let p = PidFd::open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
     let i = p.info(InfoMask::PID).unwrap();
     assert_eq!(i.pid(), Some(pidfs::getpid()));
@@ -295,7 +294,8 @@ fn success_reaped() {
     }
 }
 
-/// success_reaped_poll: a reaped pidfd polls POLLIN|POLLHUP, then EXIT
+/// success_reaped_poll: a reaped pidfd polls POLLIN|POLLHUP (POLLIN
+/// before 6.9), then EXIT
 /// gives the exit status (exit(5) here).
 #[test]
 fn success_reaped_poll() {
@@ -304,10 +304,7 @@ fn success_reaped_poll() {
     assert_eq!(c.wait() >> 8, 5);
     let (n, rev) = poll_revents(&p, libc::POLLIN, -1);
     assert_eq!(n, 1);
-    assert_eq!(
-        rev & (libc::POLLIN | libc::POLLHUP),
-        libc::POLLIN | libc::POLLHUP
-    );
+    assert_eq!(rev & (libc::POLLIN | libc::POLLHUP), reaped_revents());
     if kernel_has_get_info() {
         assert_eq!(
             p.info(CG_EXIT).unwrap().wait_status(),
@@ -381,28 +378,76 @@ fn poll_quiet_ms() -> i32 {
     if kernel_matrix() { 100 } else { 200 }
 }
 
+/// PIDFD_THREAD (6.9) came with POLLHUP for a reaped process and
+/// ENOENT for a non-leader tid opened without it.
+fn has_pidfd_thread() -> bool {
+    PidFd::open(pidfs::getpid(), PidfdFlags::THREAD).is_ok()
+}
+
+/// What poll says for a reaped process: POLLIN|POLLHUP (6.9+), POLLIN
+/// before.
+fn reaped_revents() -> i16 {
+    if has_pidfd_thread() {
+        libc::POLLIN | libc::POLLHUP
+    } else {
+        libc::POLLIN
+    }
+}
+
+/// Opens `pid` with PIDFD_THREAD where the kernel has it (6.9); asserts
+/// EINVAL before.
+fn open_thread(pid: i32) -> Option<PidFd> {
+    let r = PidFd::open(pid, PidfdFlags::THREAD);
+    if has_pidfd_thread() {
+        Some(r.unwrap())
+    } else {
+        assert_eq!(r.unwrap_err(), Errno::EINVAL);
+        None
+    }
+}
+
 /// thread_group: the leader exited early while a thread lives on. A
 /// PIDFD_THREAD pidfd of the leader polls quiet (the exit notification
 /// waits for the group); the thread's tid opens only with PIDFD_THREAD
-/// (ENOENT without); GET_INFO works on the leader, the leader's thread
-/// pidfd and the thread pidfd (pid = the tid). After SIGKILL to the group
-/// and the reap, all three report the group's SIGKILL.
+/// (ENOENT without on 6.15+, EINVAL on 6.12; EINVAL for both before 6.9); GET_INFO works on the
+/// leader, the leader's thread pidfd and the thread pidfd (pid = the tid).
+/// After SIGKILL to the group and the reap, all three report the group's
+/// SIGKILL.
 #[test]
 fn thread_group() {
     let (mut c, tid_r, _go) = leader_exits_early(false);
     let leader = PidFd::open(c.pid, PidfdFlags::empty()).unwrap();
-    let leader_thread = PidFd::open(c.pid, PidfdFlags::THREAD).unwrap();
+    let leader_thread = open_thread(c.pid);
     let tid = read_i32(&tid_r).unwrap();
     assert_eq!(
-        poll_revents(&leader_thread, libc::POLLIN, poll_quiet_ms()),
+        poll_revents(
+            leader_thread.as_ref().unwrap_or(&leader),
+            libc::POLLIN,
+            poll_quiet_ms()
+        ),
         (0, 0)
     );
-    assert_eq!(
-        PidFd::open(tid, PidfdFlags::empty()).unwrap_err(),
-        Errno::ENOENT
-    );
-    let thread = PidFd::open(tid, PidfdFlags::THREAD).unwrap();
-    for (p, pid) in [(&leader, c.pid), (&leader_thread, c.pid), (&thread, tid)] {
+    let e = PidFd::open(tid, PidfdFlags::empty()).unwrap_err();
+    // ENOENT on 6.15+ (PIDFD_SELF_*), EINVAL before 6.9, either between.
+    let self_sentinels = pidfs::pidfd_send_signal(
+        pidfs::PIDFD_SELF_THREAD_GROUP,
+        0,
+        None,
+        pidfs::SignalFlags::empty(),
+    )
+    .is_ok();
+    if self_sentinels {
+        assert_eq!(e, Errno::ENOENT);
+    } else if has_pidfd_thread() {
+        assert!(matches!(e, Errno::ENOENT | Errno::EINVAL), "{e:?}");
+    } else {
+        assert_eq!(e, Errno::EINVAL);
+    }
+    let thread = open_thread(tid);
+    let mut all = vec![(&leader, c.pid)];
+    all.extend(leader_thread.as_ref().map(|p| (p, c.pid)));
+    all.extend(thread.as_ref().map(|p| (p, tid)));
+    for &(p, pid) in &all {
         let i = p.info(CG_EXIT).unwrap();
         assert!(i.mask().contains(InfoMask::CREDS));
         assert!(!i.mask().contains(InfoMask::EXIT));
@@ -419,12 +464,9 @@ fn thread_group() {
     c.forget();
     let (n, rev) = poll_revents(&leader, libc::POLLIN, -1);
     assert_eq!(n, 1);
-    assert_eq!(
-        rev & (libc::POLLIN | libc::POLLHUP),
-        libc::POLLIN | libc::POLLHUP
-    );
+    assert_eq!(rev & (libc::POLLIN | libc::POLLHUP), reaped_revents());
     let has = kernel_has_get_info();
-    for p in [&leader, &leader_thread, &thread] {
+    for &(p, _) in &all {
         match p.info(CG_EXIT) {
             Ok(i) if has => assert_signaled_kill(&i),
             r => assert_eq!(r.unwrap_err(), Errno::ESRCH),
@@ -436,54 +478,64 @@ fn thread_group() {
 /// leader's pid: the leader's thread pidfd stays quiet, the old thread
 /// exits cleanly (EXIT: exit(0)), the leader pidfd still names the live
 /// process (CREDS, pid = leader). After SIGKILL the leader's thread pidfd
-/// polls POLLIN (no POLLHUP before the reap). Under qemu-user the exec of
-/// /proc/self/exe (an aarch64 binary, no binfmt_misc) fails with ENOEXEC.
+/// polls POLLIN (no POLLHUP before the reap). Before 6.9 (no PIDFD_THREAD)
+/// only the leader pidfd's part runs. Under qemu-user the exec of the test
+/// binary (an aarch64 ELF, no binfmt_misc on the host) fails with ENOEXEC.
 #[test]
 fn thread_group_exec() {
     let (mut c, tid_r, go_w) = leader_exits_early(true);
     let leader = PidFd::open(c.pid, PidfdFlags::empty()).unwrap();
-    let leader_thread = PidFd::open(c.pid, PidfdFlags::THREAD).unwrap();
+    let leader_thread = open_thread(c.pid);
     let tid = read_i32(&tid_r).unwrap();
-    let thread = PidFd::open(tid, PidfdFlags::THREAD).unwrap();
+    let thread = open_thread(tid);
     write_i32(&go_w, 1);
     let exec_result = read_i32(&tid_r);
-    if QEMU {
+    let killed = WaitStatus::Signaled {
+        signal: libc::SIGKILL,
+        core_dumped: false,
+    };
+    if qemu_user() {
         assert_eq!(exec_result, Some(libc::ENOEXEC));
         leader.kill(libc::SIGKILL).unwrap();
-        assert!(leader.wait(WaitOptions::EXITED).unwrap().is_some());
+        assert_eq!(leader.wait(WaitOptions::EXITED).unwrap(), Some(killed));
         c.forget();
         return;
     }
     assert_eq!(exec_result, None, "execve failed");
-    assert_eq!(
-        poll_revents(&leader_thread, libc::POLLIN, poll_quiet_ms()),
-        (0, 0)
-    );
-    // The old thread is gone (reaped by the exec).
-    let (n, rev) = poll_revents(&thread, libc::POLLHUP, -1);
-    assert_eq!(n, 1);
-    assert_ne!(rev & libc::POLLHUP, 0);
     let has = kernel_has_get_info();
-    match thread.info(CG_EXIT) {
-        Ok(i) if has => {
-            assert!(!i.mask().contains(InfoMask::CREDS));
-            assert_eq!(i.wait_status(), Some(WaitStatus::Exited(0)));
+    if let (Some(leader_thread), Some(thread)) = (&leader_thread, &thread) {
+        assert_eq!(
+            poll_revents(leader_thread, libc::POLLIN, poll_quiet_ms()),
+            (0, 0)
+        );
+        // The old thread is gone (released by the exec).
+        let (n, rev) = poll_revents(thread, libc::POLLHUP, -1);
+        assert_eq!(n, 1);
+        assert_ne!(rev & libc::POLLHUP, 0);
+        match thread.info(CG_EXIT) {
+            Ok(i) if has => {
+                assert!(!i.mask().contains(InfoMask::CREDS));
+                assert_eq!(i.wait_status(), Some(WaitStatus::Exited(0)));
+            }
+            r => assert_eq!(r.unwrap_err(), Errno::ESRCH),
         }
-        r => assert_eq!(r.unwrap_err(), Errno::ESRCH),
+    } else {
+        // The exec'd image has replaced the old thread under the leader's pid.
+        assert!(common::wait_until(Duration::from_secs(5), || {
+            std::fs::read_to_string(format!("/proc/{}/task/{tid}/status", c.pid)).is_err()
+        }));
     }
     let i = leader.info(CG_EXIT).unwrap();
     assert!(i.mask().contains(InfoMask::CREDS));
     assert!(!i.mask().contains(InfoMask::EXIT));
     assert_eq!(i.pid(), Some(c.pid));
     leader.kill(libc::SIGKILL).unwrap();
-    let (n, rev) = poll_revents(&leader_thread, libc::POLLIN, -1);
-    assert_eq!(n, 1);
-    assert_ne!(rev & libc::POLLIN, 0);
-    assert_eq!(rev & libc::POLLHUP, 0);
-    let killed = WaitStatus::Signaled {
-        signal: libc::SIGKILL,
-        core_dumped: false,
-    };
+    if let Some(leader_thread) = &leader_thread {
+        let (n, rev) = poll_revents(leader_thread, libc::POLLIN, -1);
+        assert_eq!(n, 1);
+        assert_ne!(rev & libc::POLLIN, 0);
+        assert_eq!(rev & libc::POLLHUP, 0);
+    }
     assert_eq!(leader.wait(WaitOptions::EXITED).unwrap(), Some(killed));
     c.forget();
     match leader.info(CG_EXIT) {
