@@ -836,3 +836,56 @@ fn setns_enters_child_net_and_uts() {
         drop(c);
     });
 }
+
+/// WaitStatus::from_raw agrees with libc's W* macros on every wait status
+/// the kernel makes (and with glibc's on all 16-bit values), and never
+/// panics on any 32-bit value.
+#[test]
+fn wait_status_from_raw_agrees_with_libc() {
+    let check = |s: i32| {
+        let ours = WaitStatus::from_raw(s);
+        let theirs = if libc::WIFEXITED(s) {
+            Some(WaitStatus::Exited(libc::WEXITSTATUS(s)))
+        } else if libc::WIFSIGNALED(s) {
+            Some(WaitStatus::Signaled {
+                signal: libc::WTERMSIG(s),
+                core_dumped: libc::WCOREDUMP(s),
+            })
+        } else if libc::WIFSTOPPED(s) {
+            Some(WaitStatus::Stopped(libc::WSTOPSIG(s)))
+        } else if libc::WIFCONTINUED(s) {
+            Some(WaitStatus::Continued)
+        } else {
+            None
+        };
+        assert_eq!(ours, theirs, "status {s:#x}");
+    };
+    // Every status the kernel produces: exit codes, signals with and
+    // without core, stops, continue.
+    for v in 0..=0xff {
+        check(v << 8);
+        if (1..0x7f).contains(&v) {
+            check(v);
+            check(v | 0x80);
+            check((v << 8) | 0x7f);
+        }
+    }
+    check(0xffff);
+    // glibc's macros also define every other 16-bit value (musl's differ
+    // on patterns the kernel never makes).
+    if cfg!(target_env = "gnu") {
+        for s in 0..=0xffff {
+            check(s);
+        }
+    }
+    let mut x: u32 = 0x9e37_79b9;
+    for _ in 0..10_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let _ = WaitStatus::from_raw(x as i32);
+    }
+    for s in [i32::MIN, -1, i32::MAX] {
+        let _ = WaitStatus::from_raw(s);
+    }
+}
