@@ -709,7 +709,7 @@ impl From<PidfsHandle> for [u8; 16] {
 /// the same handle shape, so pass only pidfds).
 ///
 /// # Kernel support
-/// 6.14 (`EOPNOTSUPP` before; `pidfd_id` in the info module gives the id
+/// 6.14 (`EOPNOTSUPP` before; [`pidfd_id`](crate::pidfd_id) gives the id
 /// from `statx` on 6.9+ 64-bit kernels).
 ///
 /// # References
@@ -732,6 +732,21 @@ fn open_with_self_pidfd(fh: &FileHandle, flags: OFlags) -> Result<OwnedFd> {
     open_by_handle_at(me.as_fd(), fh, flags)
 }
 
+/// [`pidfd_from_handle`]'s fallback for kernels 6.14 to 6.16, callable on
+/// any kernel so that it stays tested: `open_by_handle_at` with a pidfd of
+/// the caller (`pidfd_open(getpid(), 0)`, closed again) as mount fd, flags
+/// `| O_CLOEXEC`.
+///
+/// # Errors
+/// As [`pidfd_from_handle`].
+///
+/// # Kernel support
+/// 6.14.
+#[doc(hidden)]
+pub fn pidfd_from_handle_via_own_pidfd(handle: &PidfsHandle, flags: OFlags) -> Result<OwnedFd> {
+    open_with_self_pidfd(&handle.to_file_handle(), flags | OFlags::CLOEXEC)
+}
+
 /// `open_by_handle_at(FD_PIDFS_ROOT, handle, flags | O_CLOEXEC)`—Reopen a
 /// pidfd for the process a stored handle names.
 ///
@@ -741,8 +756,11 @@ fn open_with_self_pidfd(fh: &FileHandle, flags: OFlags) -> Result<OwnedFd> {
 /// works is learnt once and cached in an atomic. `O_CLOEXEC` is always
 /// added, as `pidfd_open` pidfds have it (`open_by_handle_at` alone does
 /// not). `flags` may add `NONBLOCK` (a `PIDFD_NONBLOCK` pidfd); `RDONLY`,
-/// `WRONLY`, `RDWR` and `EXCL` are accepted and change nothing (`EXCL`
-/// does not give a `PIDFD_THREAD` pidfd).
+/// `WRONLY` and `RDWR` are accepted and change nothing. `EXCL` (the value
+/// of `PIDFD_THREAD`) is accepted too: kernels 6.14 to 6.18 drop it (no
+/// `PIDFD_THREAD` pidfd); 7.x kernels keep it in the file's flags
+/// (`F_GETFL` shows `O_EXCL`, as on a `PIDFD_THREAD` pidfd), so do not rely
+/// on either; open a thread pidfd with `pidfd_open` instead.
 ///
 /// # Errors
 /// `ESTALE` the process has been reaped, never existed, or is not visible

@@ -701,8 +701,9 @@ fn reaped_is_estale() {
 
 /// open_by_handle_at_valid_flags: O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK,
 /// O_CLOEXEC and O_EXCL (alone and together) open; O_NONBLOCK shows in
-/// F_GETFL, O_CLOEXEC only when asked (pidfd_from_handle always adds it),
-/// and O_EXCL does not give a PIDFD_THREAD pidfd. O_LARGEFILE is masked.
+/// F_GETFL, O_CLOEXEC only when asked (pidfd_from_handle always adds it).
+/// O_EXCL is dropped by 6.14-6.18 (no PIDFD_THREAD pidfd) and kept in
+/// F_GETFL by 7.x, consistently within one kernel. O_LARGEFILE is masked.
 #[test]
 fn open_by_handle_at_valid_flags() {
     if !handles_supported() {
@@ -716,6 +717,11 @@ fn open_by_handle_at_valid_flags() {
     let st1 = dev_ino(pidfd.as_fd());
     let all = OFlags::WRONLY | OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::EXCL;
     let large = OFlags::from_bits_retain(libc::O_LARGEFILE as u32);
+    // A real PIDFD_THREAD pidfd shows O_EXCL in F_GETFL.
+    let thread = pidfd_open(child.pid, PidfdFlags::THREAD).unwrap();
+    let thread_fl = fd_flags(thread.as_fd()).1;
+    assert_ne!(thread_fl & libc::O_EXCL, 0);
+    let mut excl_kept = None;
     for flags in [
         OFlags::RDONLY,
         OFlags::WRONLY,
@@ -740,11 +746,18 @@ fn open_by_handle_at_valid_flags() {
             flags.contains(OFlags::NONBLOCK),
             "{flags:?}: O_NONBLOCK"
         );
-        assert_eq!(
-            fl & libc::O_EXCL,
-            0,
-            "{flags:?}: O_EXCL gives no PIDFD_THREAD pidfd"
-        );
+        if !flags.contains(OFlags::EXCL) {
+            assert_eq!(fl & libc::O_EXCL, 0, "{flags:?}: no O_EXCL unless asked");
+        } else if fl & libc::O_EXCL == 0 {
+            // 6.14-6.18: dropped (do_dentry_open clears O_EXCL).
+            assert_ne!(excl_kept, Some(true), "O_EXCL kept once, dropped now");
+            excl_kept = Some(false);
+        } else {
+            // 7.x (7.3 in the kernel matrix): kept in F_GETFL, as
+            // on a PIDFD_THREAD pidfd.
+            assert_ne!(excl_kept, Some(false), "O_EXCL dropped once, kept now");
+            excl_kept = Some(true);
+        }
         let via = pidfd_from_handle(&h, flags).unwrap();
         assert_eq!(dev_ino(via.as_fd()), st1);
         assert_ne!(
@@ -753,9 +766,7 @@ fn open_by_handle_at_valid_flags() {
             "pidfd_from_handle always adds O_CLOEXEC"
         );
     }
-    // Control for the O_EXCL check: a real PIDFD_THREAD pidfd shows O_EXCL.
-    let thread = pidfd_open(pidfs::getpid(), PidfdFlags::THREAD).unwrap();
-    assert_ne!(fd_flags(thread.as_fd()).1 & libc::O_EXCL, 0);
+    assert!(excl_kept.is_some());
 }
 
 /// open_by_handle_at_invalid_flags: every flag outside O_RDONLY/O_WRONLY/
@@ -1282,4 +1293,115 @@ fn many_round_trips_same_answer() {
         assert_eq!(pidfd_to_handle(fd.as_fd()), Ok(h));
     }
     assert!(t.elapsed() < Duration::from_secs(60));
+}
+
+/// The 6.14-6.16 fallback of `pidfd_from_handle` (a pidfd of the caller as
+/// mount fd instead of `FD_PIDFS_ROOT`), run on this kernel: same process,
+/// `O_CLOEXEC` added, `ESTALE` for an unknown id, `EINVAL` for a bad flag,
+/// and its temporary pidfd never leaks.
+#[test]
+fn own_pidfd_fallback_matches_pidfs_root() {
+    if !handles_supported() {
+        return;
+    }
+    no_fd_leak(|| {
+        let child = Child::sleeper();
+        let pidfd = PidFd::open(child.pid, PidfdFlags::empty()).unwrap();
+        let h = pidfd.to_handle().unwrap();
+        let st = dev_ino(pidfd.as_fd());
+        for flags in [
+            OFlags::RDONLY,
+            OFlags::NONBLOCK,
+            OFlags::RDWR | OFlags::EXCL,
+        ] {
+            let a = pidfs::handle::pidfd_from_handle_via_own_pidfd(&h, flags).unwrap();
+            let b = pidfd_from_handle(&h, flags).unwrap();
+            assert_eq!((dev_ino(a.as_fd()), dev_ino(b.as_fd())), (st, st));
+            assert_ne!(fd_flags(a.as_fd()).0 & libc::FD_CLOEXEC, 0);
+            assert_eq!(
+                fd_flags(a.as_fd()).1 & libc::O_NONBLOCK != 0,
+                flags.contains(OFlags::NONBLOCK)
+            );
+        }
+        let bogus = PidfsHandle::from_id(u64::MAX);
+        let via = pidfs::handle::pidfd_from_handle_via_own_pidfd(&bogus, OFlags::RDONLY);
+        assert_eq!(via.err(), Some(Errno::ESTALE));
+        let via = pidfs::handle::pidfd_from_handle_via_own_pidfd(&h, OFlags::TRUNC);
+        assert_eq!(via.err(), Some(Errno::EINVAL));
+    });
+}
+
+/// `FileHandle` works for any filesystem: a temp file's handle reopens the
+/// same file through its directory as mount fd with CAP_DAC_READ_SEARCH
+/// (root), `EPERM` without it; a filesystem without export operations
+/// answers `EOPNOTSUPP` to `name_to_handle_at`.
+#[test]
+fn file_handle_of_a_regular_file_reopens_it() {
+    use std::io::Read;
+    let dir = std::env::temp_dir();
+    let path = unique_temp("regular");
+    std::fs::write(&path, b"pidfs handle test\n").unwrap();
+    let name = std::ffi::CString::new(path.file_name().unwrap().as_encoded_bytes()).unwrap();
+    let dirfd = std::fs::File::open(&dir).unwrap();
+    let result = name_to_handle_at(dirfd.as_fd(), &name, AtFlags::empty());
+    let outcome = match result {
+        Err(e) => {
+            assert_eq!(
+                e,
+                Errno::EOPNOTSUPP,
+                "{}: no export operations",
+                dir.display()
+            );
+            None
+        }
+        Ok((fh, _mnt)) => Some(fh),
+    };
+    if let Some(fh) = outcome {
+        assert_ne!(fh.handle_type(), 0xfe, "not a kernfs handle");
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
+        match open_by_handle_at(dirfd.as_fd(), &fh, OFlags::CLOEXEC) {
+            Ok(fd) => {
+                assert!(root, "opened without privilege");
+                let mut text = String::new();
+                std::fs::File::from(fd).read_to_string(&mut text).unwrap();
+                assert_eq!(text, "pidfs handle test\n");
+            }
+            Err(e) => {
+                assert!(!root, "root could not open its own file's handle: {e:?}");
+                assert_eq!(e, Errno::EPERM);
+            }
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// On kernels without pidfs handles the flags still answer as the kernel
+/// that lacks them does: `HANDLE_FID` gives a (non-pidfs) identifier from
+/// 6.5 or `EINVAL` before; `HANDLE_MNT_ID_UNIQUE` `EINVAL` before 6.12.
+/// With pidfs handles (6.14+), both are accepted.
+#[test]
+fn handle_flags_on_this_kernel() {
+    let me = pidfd_open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
+    let fid = name_to_handle_at(me.as_fd(), c"", AtFlags::EMPTY_PATH | AtFlags::HANDLE_FID);
+    let uniq = name_to_handle_at(
+        me.as_fd(),
+        c"",
+        AtFlags::EMPTY_PATH | AtFlags::HANDLE_MNT_ID_UNIQUE,
+    );
+    if handles_supported() {
+        let h = pidfd_to_handle(me.as_fd()).unwrap();
+        assert_eq!(PidfsHandle::from_file_handle(&fid.unwrap().0), Ok(h));
+        assert_eq!(PidfsHandle::from_file_handle(&uniq.unwrap().0), Ok(h));
+    } else {
+        match fid {
+            // 6.5+ encodes an inode-number FID (FILEID_INO32_GEN), no pidfs handle.
+            Ok((fh, _)) => assert!(PidfsHandle::from_file_handle(&fh).is_err(), "{fh:?}"),
+            Err(e) => assert_eq!(e, Errno::EINVAL),
+        }
+        match uniq {
+            Ok(_) => panic!("MNT_ID_UNIQUE accepted for a pidfd without pidfs handles"),
+            Err(e) => assert!(e == Errno::EINVAL || e == Errno::EOPNOTSUPP, "{e:?}"),
+        }
+    }
 }
