@@ -79,6 +79,19 @@ fn fdinfo_pid(fd: BorrowedFd<'_>) -> i32 {
     line["Pid:".len()..].trim().parse().unwrap()
 }
 
+/// The pidfds this process has open (`anon_inode:[pidfd]` links).
+fn pidfds_open() -> Vec<RawFd> {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let link = std::fs::read_link(e.path()).ok()?;
+            let fd = e.file_name().to_str()?.parse().ok()?;
+            link.to_string_lossy().contains("[pidfd]").then_some(fd)
+        })
+        .collect()
+}
+
 /// `fcntl(fd, F_GETFD)` / `F_GETFL`.
 fn fd_flags(fd: BorrowedFd<'_>) -> (i32, i32) {
     // SAFETY: integer fcntl commands on an open fd.
@@ -979,18 +992,20 @@ fn decode_from_stored_bytes_after_every_pidfd_closed() {
     if !handles_supported() {
         return;
     }
-    no_fd_leak(|| {
+    in_child(|| {
+        // The fork copied whatever pidfds other tests' threads held: close
+        // those copies, then count fds ourselves (as no_fd_leak does).
+        for fd in pidfds_open() {
+            // SAFETY: an inherited copy nobody in this child uses.
+            unsafe { libc::close(fd) };
+        }
+        let before = common::fd_count();
         let mut child = Child::sleeper();
         let bytes = {
             let pidfd = pidfd_open(child.pid, PidfdFlags::empty()).unwrap();
             pidfd_to_handle(pidfd.as_fd()).unwrap().to_bytes()
         };
-        let pidfds = std::fs::read_dir("/proc/self/fd")
-            .unwrap()
-            .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
-            .filter(|l| l.to_string_lossy().contains("pidfd"))
-            .count();
-        assert_eq!(pidfds, 0, "no pidfd is open");
+        assert_eq!(pidfds_open(), Vec::<RawFd>::new(), "no pidfd is open");
         let h = PidfsHandle::from_bytes(&bytes).unwrap();
         let fh = h.to_file_handle();
         if pidfs_root_supported(&h) {
@@ -1027,7 +1042,7 @@ fn decode_from_stored_bytes_after_every_pidfd_closed() {
         drop((r, w));
         let reopened = PidFd::from_handle(&h, OFlags::RDONLY).unwrap();
         assert_eq!(fdinfo_pid(reopened.as_fd()), child.pid);
-        // Error paths close the fallback's pidfd too (checked by no_fd_leak).
+        // Error paths close the fallback's pidfd too (checked below).
         assert_eq!(
             pidfd_from_handle(&PidfsHandle::from_id(u64::MAX), OFlags::RDONLY).err(),
             Some(Errno::ESTALE)
@@ -1035,6 +1050,8 @@ fn decode_from_stored_bytes_after_every_pidfd_closed() {
         reopened.kill(libc::SIGKILL).unwrap();
         let st = child.wait();
         assert!(libc::WIFSIGNALED(st) && libc::WTERMSIG(st) == libc::SIGKILL);
+        drop(reopened);
+        assert_eq!(common::fd_count(), before, "fd leak");
     });
 }
 
