@@ -211,8 +211,9 @@ pub fn pidfd_from_procfd_hooked(
     let seen = fdinfo_pid_at(procfd, b"../", pidfd.as_fd());
     // Whatever the fdinfo said, first make sure procfd's process is still
     // there: if it is not, the pid may have been reused.
-    let mut probe = [0u8; 1];
-    read_at(procfd, b"status", &mut probe).map_err(dead_dir)?;
+    // Opening a file in the directory is enough: the lookup (or the
+    // revalidation of a cached entry) fails once the task is detached.
+    drop(open_in_mount(procfd, c"status", raw::O_RDONLY | raw::O_CLOEXEC).map_err(dead_dir)?);
     match seen {
         Ok(p) if p == st.pid => Ok(pidfd),
         // Reaped already: cannot be procfd's process, which still exists.
