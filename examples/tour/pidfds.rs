@@ -2,7 +2,6 @@
 //! same syscall, look at it through the pidfd (GET_INFO or its /proc
 //! fallback, the 64-bit id), signal it, wait for it and decode the status.
 
-use pidfs::fd::AsFd;
 use pidfs::{CloneFlags, Forked, InfoMask, WaitOptions};
 use std::time::Duration;
 
