@@ -241,6 +241,9 @@ impl PidFd {
     /// The `Pid:` line of this pidfd's fdinfo—the process's pid in the
     /// caller's pid namespace, read now.
     ///
+    /// Strictly, the pid namespace `/proc` was mounted from: the caller's,
+    /// unless it entered another pid namespace without remounting `/proc`.
+    ///
     /// A pid is only a hint: it may be reused as soon as the process is
     /// reaped. Use the pidfd (or [`PidFd::id`]) as the identity.
     ///
