@@ -89,7 +89,6 @@ use crate::parse::{self, NsPids, ProcStatus};
 use crate::spawn::{Forked, fork_pidfd};
 use crate::{raw, sys};
 use core::ffi::CStr;
-use core::sync::atomic::{AtomicI32, Ordering};
 use core::time::Duration;
 
 /// How a [`Translator`] translates.
@@ -656,10 +655,15 @@ fn read_status(path: &mut PathBuf) -> Result<ProcStatus> {
     let fd = sys::open_cwd(path.as_cstr(), raw::O_RDONLY | raw::O_CLOEXEC, 0)
         .map_err(|e| if e == Errno::ENOENT { Errno::ESRCH } else { e })?;
     let mut buf = [0u8; STATUS_MAX];
-    let n = sys::read_full(fd.as_fd(), &mut buf).map_err(|e| {
-        // A task that exits while its file is open reads as ESRCH.
-        if e == Errno::ENOENT { Errno::ESRCH } else { e }
-    })?;
+    // One read: procfs renders the whole file for it (8 KiB is several
+    // times its size); a task reaped meanwhile reads as ESRCH.
+    let n = loop {
+        match sys::read(fd.as_fd(), &mut buf) {
+            Err(Errno::EINTR) => continue,
+            Err(Errno::ENOENT) => return Err(Errno::ESRCH),
+            r => break r?,
+        }
+    };
     parse::parse_proc_status(&buf[..n]).ok_or(Errno::EIO)
 }
 
@@ -691,27 +695,18 @@ fn ino_of_path(path: &mut PathBuf) -> Result<u64> {
     Ok(st.stx_ino)
 }
 
-/// The pid for which `/proc` was last found to be a procfs of the caller's
-/// own pid namespace (a process's pid namespace never changes; a fork in a
-/// new namespace has another pid and checks again).
-static PROCFS_OURS_FOR: AtomicI32 = AtomicI32::new(0);
-
 /// `EOPNOTSUPP` unless `/proc` shows the caller's own pid namespace:
 /// `/proc/self/status` lists one `NSpid:` entry per level from the procfs
 /// namespace down to the caller's, so exactly one entry means "ours".
+///
+/// Checked on every call, not cached (see [`our_pidns_ino`]).
 fn procfs_is_ours() -> Result<()> {
     let me = sys::getpid();
-    if PROCFS_OURS_FOR.load(Ordering::Relaxed) == me {
-        return Ok(());
-    }
     let mut path = PathBuf::new();
     path.push(b"/proc/self/status");
     match read_status(&mut path) {
         Ok(st) => match st.ns_pids {
-            Some(p) if p.levels() == 1 && p.outermost() == me => {
-                PROCFS_OURS_FOR.store(me, Ordering::Relaxed);
-                Ok(())
-            }
+            Some(p) if p.levels() == 1 && p.outermost() == me => Ok(()),
             _ => Err(Errno::EOPNOTSUPP),
         },
         Err(_) => Err(Errno::EOPNOTSUPP),
@@ -737,6 +732,15 @@ fn tgid_of_ours(tid: i32) -> Result<i32> {
     }
 }
 
+/// The caller's own pid namespace inode. Not cached: a cache keyed by
+/// pid would go stale in a fork that lands in a new pid namespace with the
+/// same pid (a namespace init, pid 1, starting a nested one).
+fn our_pidns_ino() -> Result<u64> {
+    let mut own = PathBuf::new();
+    own.push(b"/proc/self/ns/pid");
+    ino_of_path(&mut own)
+}
+
 /// The most levels a pid namespace tree can have below the initial one.
 const MAX_DEPTH: usize = parse::MAX_NS_LEVELS;
 
@@ -749,9 +753,7 @@ const MAX_DEPTH: usize = parse::MAX_NS_LEVELS;
 /// outside the caller's subtree (the two cannot be told apart there) and
 /// the answer is `ESRCH`.
 fn depth_of(ns: BorrowedFd<'_>, ns_ino: u64) -> Result<usize> {
-    let mut own = PathBuf::new();
-    own.push(b"/proc/self/ns/pid");
-    let our_ino = ino_of_path(&mut own)?;
+    let our_ino = our_pidns_ino()?;
     if ns_ino == our_ino {
         return Ok(0);
     }
