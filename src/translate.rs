@@ -152,17 +152,30 @@ impl Translator {
     /// Sets the bound on one fork-based translation (default
     /// [`DEFAULT_FORK_TIMEOUT`]); past it the helpers are killed and reaped
     /// and the call answers `ETIMEDOUT`. Other methods ignore it.
+    ///
+    /// The first helper enforces it on the grandchild; should the first
+    /// helper itself stop (a `SIGSTOP` from outside), the caller kills it
+    /// two seconds later.
+    ///
+    /// # Kernel support
+    /// Any (no syscall).
     pub fn with_timeout(mut self, timeout: Duration) -> Translator {
         self.timeout = timeout;
         self
     }
 
     /// The method in use.
+    ///
+    /// # Kernel support
+    /// Any (no syscall).
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// The fork-method timeout in use.
+    ///
+    /// # Kernel support
+    /// Any (no syscall).
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
