@@ -1,0 +1,328 @@
+//! One screen with the answer: every pidfs operation the benches time,
+//! measured briefly, side by side with the same kernel work issued from C
+//! (`../shared/anchor/anchor.c`) and with the fork-based translation.
+//!
+//! ```text
+//! cargo run --release --example bench_report
+//! ```
+//!
+//! Runs as root (the target lives in a new pid namespace, as the anchor's
+//! does). The C anchor is found through `PIDFS_ANCHOR`, else
+//! `target/anchor/anchor-<arch>` (ci/bench.sh builds it), else
+//! `anchor-<arch>` or `anchor` next to this binary; without it the C columns
+//! stay empty. On a board: build with `--target i686-unknown-linux-musl`
+//! (static), copy `target/i686-unknown-linux-musl/release/examples/bench_report`
+//! (and `target/anchor/anchor-i686`) and run it there.
+//!
+//! Each of `PIDFS_REPORT_ROUNDS` rounds (default 3) runs the anchor once
+//! and then every pidfs measurement; each cell is the minimum over rounds
+//! of that round's value (the anchor's mean, pidfs's median of 15
+//! batches), which keeps a busy machine's spikes out of the ratios.
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use support::{Ops, R};
+
+/// One operation of the table.
+struct Op<'a> {
+    name: &'static str,
+    /// The anchor's name for the same kernel work.
+    anchor: Option<&'static str>,
+    /// The fork-based row this one is compared with.
+    fork: Option<&'static str>,
+    f: Box<dyn Fn() -> R<i64> + 'a>,
+}
+
+fn op<'a, T>(
+    name: &'static str,
+    anchor: Option<&'static str>,
+    fork: Option<&'static str>,
+    f: impl Fn() -> R<T> + 'a,
+) -> Op<'a> {
+    Op {
+        name,
+        anchor,
+        fork,
+        f: Box::new(move || f().map(|_| 0)),
+    }
+}
+
+const FORK: &str = "fork-based translation (LXCFS)";
+const FORK100: &str = "100 pids: fork-based";
+
+fn arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86" => "i686",
+        a => a,
+    }
+}
+
+fn find_anchor() -> Option<String> {
+    if let Ok(p) = std::env::var("PIDFS_ANCHOR") {
+        return Some(p);
+    }
+    let mut c = vec![std::path::PathBuf::from(format!(
+        "target/anchor/anchor-{}",
+        arch()
+    ))];
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Into::into))
+    {
+        let dir: std::path::PathBuf = dir;
+        c.push(dir.join(format!("anchor-{}", arch())));
+        c.push(dir.join("anchor"));
+        // target/<triple>/release/examples -> target/anchor
+        for up in dir.ancestors().skip(1).take(3) {
+            c.push(up.join("anchor").join(format!("anchor-{}", arch())));
+        }
+    }
+    c.into_iter()
+        .find(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+fn uname() -> (String, String) {
+    // SAFETY: uname fills a zeroed utsname.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid utsname to fill.
+    unsafe { libc::uname(&mut u) };
+    let s = |f: &[libc::c_char]| {
+        let b: Vec<u8> = f
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&b).into_owned()
+    };
+    (s(&u.release[..]), s(&u.machine[..]))
+}
+
+fn cpu() -> String {
+    let text = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let nproc = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let model = text
+        .lines()
+        .find(|l| {
+            l.starts_with("model name") || l.starts_with("Model") || l.starts_with("Hardware")
+        })
+        .and_then(|l| l.split(':').nth(1))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{model}, {nproc} cpus")
+}
+
+/// Today in UTC as YYYY-MM-DD (days-from-civil, inverted).
+fn date() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let z = secs.div_euclid(86400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn min_into(m: &mut HashMap<String, f64>, k: &str, v: f64) {
+    let e = m.entry(k.to_string()).or_insert(v);
+    if v < *e {
+        *e = v;
+    }
+}
+
+fn main() {
+    let rounds: usize = std::env::var("PIDFS_REPORT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let ops = Ops::new();
+    let list: Vec<Op<'_>> = vec![
+        op("getpid (raw entry)", Some("getpid"), None, || ops.getpid()),
+        op(
+            "handle round trip",
+            Some("handle_roundtrip"),
+            Some(FORK),
+            || ops.handle_roundtrip(),
+        ),
+        op("  encode: pidfd_to_handle", None, Some(FORK), || {
+            ops.handle_encode()
+        }),
+        op("  decode: pidfd_from_handle", None, Some(FORK), || {
+            ops.handle_decode()
+        }),
+        op(
+            "nsfs NS_GET_PID_FROM_PIDNS",
+            Some("ns_ioctl"),
+            Some(FORK),
+            || ops.ns_ioctl(),
+        ),
+        op("  Translator Ioctl", Some("ns_ioctl"), Some(FORK), || {
+            ops.translate_ioctl()
+        }),
+        op("PIDFD_GET_INFO", Some("get_info"), None, || ops.get_info()),
+        op("  GET_INFO fallback (/proc)", None, None, || {
+            ops.get_info_fallback()
+        }),
+        op(
+            "/proc/<pid>/status NSpid",
+            Some("proc_nspid"),
+            Some(FORK),
+            || ops.proc_nspid(),
+        ),
+        op(
+            "  Translator Proc (in)",
+            Some("proc_nspid"),
+            Some(FORK),
+            || ops.translate_proc_in(),
+        ),
+        op(FORK, Some("fork_translate"), None, || ops.translate_fork()),
+        op("100 pids: ioctl", None, Some(FORK100), || ops.loop_ioctl()),
+        op("100 pids: Proc (in)", None, Some(FORK100), || {
+            ops.loop_proc_in()
+        }),
+        op(FORK100, None, None, || ops.loop_fork()),
+    ];
+
+    let anchor = find_anchor();
+    let mut c: HashMap<String, f64> = HashMap::new();
+    let mut p: HashMap<String, f64> = HashMap::new();
+    let mut errs: HashMap<&str, pidfs::Errno> = HashMap::new();
+    for o in &list {
+        if let Err(e) = (o.f)() {
+            errs.insert(o.name, e);
+        }
+    }
+    for _ in 0..rounds {
+        if let Some(bin) = &anchor {
+            if let Some(m) = support::run_anchor(bin, "20000", "50") {
+                for (k, v) in m {
+                    min_into(&mut c, &k, v);
+                }
+            }
+        }
+        for o in list.iter().filter(|o| !errs.contains_key(o.name)) {
+            let v = support::ns_per_op(|| {
+                std::hint::black_box((o.f)().ok());
+            });
+            min_into(&mut p, o.name, v);
+        }
+    }
+
+    let (release, machine) = uname();
+    let env = if cfg!(target_env = "musl") {
+        "musl, static"
+    } else {
+        "gnu"
+    };
+    println!("pidfs bench report, {}", date());
+    println!(
+        "machine: {} ({machine}); kernel {release}; target {} ({env}){}",
+        cpu(),
+        arch(),
+        i386_entry()
+    );
+    println!(
+        "target: pid {} = pid {} in {} pid namespace; C anchor: {}; {rounds} rounds, min of medians",
+        ops.t.pid,
+        ops.t.pid_in_ns,
+        if ops.t.new_pidns {
+            "a new"
+        } else {
+            "the caller's"
+        },
+        anchor.as_deref().unwrap_or("not found (set PIDFS_ANCHOR)")
+    );
+    println!();
+    println!("| operation | pidfs median | C anchor | pidfs/C | vs fork-based |");
+    println!("|---|---|---|---|---|");
+    let mut over = Vec::new();
+    for o in &list {
+        let Some(&ns) = p.get(o.name) else {
+            println!(
+                "| {} | unsupported here: {:?} | | | |",
+                o.name.trim(),
+                errs[o.name]
+            );
+            continue;
+        };
+        let cv = o.anchor.and_then(|a| c.get(a)).copied();
+        let pc = cv.map(|cv| ns / cv);
+        if let (Some(r), Some(a)) = (pc, o.anchor) {
+            if r > 1.10 {
+                over.push(format!("{} ({a}) {r:.2}x", o.name.trim()));
+            }
+        }
+        let vf = o.fork.and_then(|f| p.get(f)).map(|f| f / ns);
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            o.name,
+            fmt_ns(ns),
+            cv.map(fmt_ns).unwrap_or_default(),
+            pc.map(|r| format!("{r:.2}x")).unwrap_or_default(),
+            vf.map(|r| format!("{r:.0}x faster")).unwrap_or_default(),
+        );
+    }
+    println!();
+    // The acceptance checks of DESIGN.md "Performance targets".
+    if c.is_empty() {
+        println!("no C anchor: pidfs/C not measured");
+    } else if over.is_empty() {
+        println!("every pidfs operation with a C twin is within 1.10x of it");
+    } else {
+        println!("over 1.10x of the C anchor: {}", over.join(", "));
+    }
+    for (name, anchor_name) in [
+        ("handle round trip", "handle_roundtrip"),
+        ("nsfs NS_GET_PID_FROM_PIDNS", "ns_ioctl"),
+    ] {
+        let ours = p.get(FORK).zip(p.get(name)).map(|(f, x)| f / x);
+        let theirs = c
+            .get("fork_translate")
+            .zip(c.get(anchor_name))
+            .map(|(f, x)| f / x);
+        match (ours, theirs) {
+            (Some(o), Some(t)) => println!(
+                "fork/{name}: pidfs {o:.0}x, C anchor {t:.0}x: {}",
+                if o >= 0.9 * t {
+                    "at least the anchor's minus 10%"
+                } else {
+                    "BELOW the anchor's minus 10%"
+                }
+            ),
+            (Some(o), None) => println!("fork/{name}: pidfs {o:.0}x"),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(target_arch = "x86")]
+fn i386_entry() -> &'static str {
+    if pidfs::i386::uses_vdso() {
+        ", entry: vDSO __kernel_vsyscall"
+    } else {
+        ", entry: int 0x80"
+    }
+}
+
+#[cfg(not(target_arch = "x86"))]
+fn i386_entry() -> &'static str {
+    ""
+}
