@@ -1041,3 +1041,155 @@ fn own_namespace_identity_no_fd_growth() {
         assert_eq!(common::fd_count(), before);
     });
 }
+
+/// `sendmsg` with explicit `SCM_CREDENTIALS` `{pid, getuid(), getgid()}` on
+/// a socket pair; the errno, or the pid the receiver (`SO_PASSCRED`) got.
+fn scm_send_pid(pid: i32) -> Result<i32, i32> {
+    let mut sv = [0; 2];
+    // SAFETY: socketpair writes two fds into `sv`.
+    check(
+        unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+                0,
+                sv.as_mut_ptr(),
+            )
+        },
+        "socketpair",
+    );
+    // SAFETY: fresh fds we own.
+    let (a, b) = unsafe { (OwnedFd::from_raw_fd(sv[0]), OwnedFd::from_raw_fd(sv[1])) };
+    let on: libc::c_int = 1;
+    // SAFETY: setsockopt reads one int.
+    check(
+        unsafe {
+            libc::setsockopt(
+                b.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_PASSCRED,
+                (&on as *const libc::c_int).cast(),
+                4,
+            )
+        },
+        "SO_PASSCRED",
+    );
+    // SAFETY: plain getters.
+    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    let cred = libc::ucred { pid, uid, gid };
+    #[repr(C, align(8))]
+    struct Ctl([u8; 64]);
+    let mut ctl = Ctl([0; 64]);
+    let mut byte = [b'x'];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    // SAFETY: an all-zero msghdr is valid; the pointers set below are live.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.0.as_mut_ptr().cast();
+    // SAFETY: CMSG_SPACE is a pure size computation.
+    msg.msg_controllen =
+        unsafe { libc::CMSG_SPACE(std::mem::size_of::<libc::ucred>() as u32) } as _;
+    // SAFETY: the control buffer holds one cmsghdr plus a ucred (64 bytes).
+    unsafe {
+        let cm = libc::CMSG_FIRSTHDR(&msg);
+        (*cm).cmsg_level = libc::SOL_SOCKET;
+        (*cm).cmsg_type = libc::SCM_CREDENTIALS;
+        (*cm).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<libc::ucred>() as u32) as _;
+        std::ptr::write_unaligned(libc::CMSG_DATA(cm).cast::<libc::ucred>(), cred);
+    }
+    // SAFETY: `msg` points at live buffers.
+    if unsafe { libc::sendmsg(a.as_raw_fd(), &msg, 0) } < 0 {
+        return Err(std::io::Error::last_os_error().raw_os_error().unwrap());
+    }
+    let mut rctl = Ctl([0; 64]);
+    // SAFETY: as above, for receiving.
+    let mut rmsg: libc::msghdr = unsafe { std::mem::zeroed() };
+    rmsg.msg_iov = &mut iov;
+    rmsg.msg_iovlen = 1;
+    rmsg.msg_control = rctl.0.as_mut_ptr().cast();
+    rmsg.msg_controllen = 64;
+    // SAFETY: `rmsg` points at live, writable buffers.
+    check(
+        unsafe { libc::recvmsg(b.as_raw_fd(), &mut rmsg, 0) } as i32,
+        "recvmsg",
+    );
+    // SAFETY: the kernel filled one SCM_CREDENTIALS cmsg (SO_PASSCRED).
+    let got = unsafe {
+        let cm = libc::CMSG_FIRSTHDR(&rmsg);
+        assert!(!cm.is_null());
+        std::ptr::read_unaligned(libc::CMSG_DATA(cm).cast::<libc::ucred>())
+    };
+    Ok(got.pid)
+}
+
+/// What the fork method relies on: `__scm_creds` looks `ucred.pid` up in
+/// the sender's pid namespace (ESRCH if no such task, an exited thread
+/// included), lets a sender with `CAP_SYS_ADMIN` over its pid namespace
+/// name any task and anyone else only itself (EPERM); the fork method
+/// then answers EPERM in both directions.
+#[test]
+fn scm_credentials_pid_rules() {
+    in_private_pidns(|| {
+        assert_eq!(scm_send_pid(1), Ok(1), "own pid");
+        assert_eq!(scm_send_pid(30000), Err(libc::ESRCH), "no such task");
+        let child = common::Child::sleeper();
+        assert_eq!(
+            scm_send_pid(child.pid),
+            Ok(child.pid),
+            "another task, privileged"
+        );
+        let t = std::thread::spawn(pidfs::gettid);
+        let tid = t.join().unwrap();
+        assert_eq!(scm_send_pid(tid), Err(libc::ESRCH), "an exited thread");
+        // Without CAP_SYS_ADMIN over the pid namespace (root only in a
+        // fresh, unrelated user namespace): only the sender itself.
+        let pid = child.pid;
+        common::in_child(move || {
+            // SAFETY: single-threaded (natively) forked child; plain syscalls.
+            let u = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
+            if QEMU {
+                // The emulator's own thread makes CLONE_NEWUSER EINVAL; drop
+                // every capability by becoming uid 65534 instead (as root).
+                assert_eq!(
+                    (u, std::io::Error::last_os_error().raw_os_error()),
+                    (-1, Some(libc::EINVAL))
+                );
+                // SAFETY: plain credential syscalls.
+                unsafe {
+                    check(libc::setgroups(0, std::ptr::null()), "setgroups");
+                    check(libc::setresgid(65534, 65534, 65534), "setresgid");
+                    check(libc::setresuid(65534, 65534, 65534), "setresuid");
+                }
+            } else {
+                check(u, "unshare(CLONE_NEWUSER)");
+                std::fs::write("/proc/self/setgroups", "deny").unwrap();
+                std::fs::write("/proc/self/uid_map", "0 0 1").unwrap();
+                std::fs::write("/proc/self/gid_map", "0 0 1").unwrap();
+            }
+            let me = pidfs::getpid();
+            assert_eq!(scm_send_pid(me), Ok(me), "own pid, unprivileged");
+            assert_eq!(
+                scm_send_pid(pid),
+                Err(libc::EPERM),
+                "another task, unprivileged"
+            );
+            let fork = Translator::with_method(Method::Fork);
+            let own = open_ro("/proc/self/ns/pid");
+            assert_eq!(
+                fork.pid_in_pidns(own.as_fd(), pid),
+                Err(Errno::EPERM),
+                "fork method, in"
+            );
+            assert_eq!(
+                fork.pid_from_pidns(own.as_fd(), pid),
+                Err(Errno::EPERM),
+                "fork method, setns"
+            );
+        });
+        drop(child);
+    });
+}
