@@ -135,7 +135,15 @@ pub fn procfd_from_pidfd_hooked(
         Ok(d) => d,
         // The pid is gone from this procfs: the process was reaped.
         Err(Errno::ENOENT) => return Err(Errno::ESRCH),
-        Err(e) => return Err(e),
+        // Any other failure: report the death rather than a side effect of
+        // it.
+        Err(e) => {
+            return Err(if is_alive(pidfd) == Ok(false) {
+                Errno::ESRCH
+            } else {
+                e
+            });
+        }
     };
     // The process held `pid` when the fdinfo was read; if it still exists
     // now, it held it across the open, so `dir` is its directory.
@@ -202,17 +210,25 @@ pub fn pidfd_from_procfd_hooked(
     check_procfs(procfd)?;
     let mut buf = [0u8; 4096];
     let n = read_at(procfd, b"status", &mut buf).map_err(dead_dir)?;
-    let st = parse::parse_proc_status(&buf[..n]).ok_or(Errno::EINVAL)?;
-    if st.pid <= 0 || st.pid != st.tgid {
-        return Err(Errno::EINVAL);
-    }
+    // A task being reaped while `status` is generated shows `Tgid: 0`
+    // (and kernels before 6.9 answer EINVAL from pidfd_open for a pid whose
+    // task is half gone): failures are reported as ESRCH when procfd's
+    // process is gone by now.
+    let st = match parse::parse_proc_status(&buf[..n]) {
+        Some(st) if st.pid > 0 && st.pid == st.tgid => st,
+        _ => return Err(gone_or(procfd, Errno::EINVAL)),
+    };
     between(st.pid);
-    let pidfd = pidfd_open(st.pid, PidfdFlags::empty())?;
+    let pidfd = match pidfd_open(st.pid, PidfdFlags::empty()) {
+        Ok(fd) => fd,
+        Err(Errno::ESRCH) => return Err(Errno::ESRCH),
+        Err(e) => return Err(gone_or(procfd, e)),
+    };
     let seen = fdinfo_pid_at(procfd, b"../", pidfd.as_fd());
     // Whatever the fdinfo said, first make sure procfd's process is still
-    // there: if it is not, the pid may have been reused.
-    // Opening a file in the directory is enough: the lookup (or the
-    // revalidation of a cached entry) fails once the task is detached.
+    // there: if it is not, the pid may have been reused. Opening a file in
+    // the directory is enough: the lookup (or the revalidation of a cached
+    // entry) fails once the task is detached from its pid.
     drop(open_in_mount(procfd, c"status", raw::O_RDONLY | raw::O_CLOEXEC).map_err(dead_dir)?);
     match seen {
         Ok(p) if p == st.pid => Ok(pidfd),
@@ -220,6 +236,15 @@ pub fn pidfd_from_procfd_hooked(
         Ok(-1) => Err(Errno::ESRCH),
         Ok(_) => Err(Errno::EXDEV),
         Err(e) => Err(e),
+    }
+}
+
+/// `ESRCH` if the process behind a `/proc/<pid>` directory fd is gone
+/// (opening its `status` fails with `ESRCH`/`ENOENT`), else `e`.
+fn gone_or(procfd: BorrowedFd<'_>, e: Errno) -> Errno {
+    match open_in_mount(procfd, c"status", raw::O_RDONLY | raw::O_CLOEXEC) {
+        Err(Errno::ESRCH | Errno::ENOENT) => Errno::ESRCH,
+        _ => e,
     }
 }
 
