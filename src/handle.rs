@@ -8,9 +8,9 @@
 //! number, a u64 that is never reused while the system is up. Unlike a pid
 //! it can be written to a file or sent to another process, read back after
 //! a re-exec or by a binary of another architecture on the same kernel, and
-//! turned into a pidfd again with `open_by_handle_at`
-//! as long as the process has not been reaped; after that the answer is
-//! `ESTALE`, never a different process.
+//! turned into a pidfd again with `open_by_handle_at` as long as the
+//! process has not been reaped; after that the answer is `ESTALE`, never a
+//! different process.
 //!
 //! [`PidfsHandle`] is that identity. Its byte encoding
 //! ([`PidfsHandle::to_bytes`]) is fixed and little-endian on every target;
