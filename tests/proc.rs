@@ -557,3 +557,38 @@ fn procfs_of_parent_namespace_never_mixes_numbering() {
         kill_and_reap(sfd.as_fd());
     });
 }
+
+/// A thread pidfd (PIDFD_THREAD, 6.9; EINVAL before) gets its thread's
+/// /proc/<tid> directory; pidfd_from_procfd of a non-leader thread's
+/// directory is EINVAL (no pidfd for a thread group is made from it), and
+/// of the leader's directory gives the process.
+#[test]
+fn thread_pidfd_and_thread_directory() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let t = std::thread::spawn(move || {
+        tx.send(pidfs::gettid()).unwrap();
+        let _ = done_rx.recv();
+    });
+    let tid = rx.recv().unwrap();
+    let me = pidfs::getpid();
+    assert_ne!(tid, me);
+    let proc_root = open_dir("/proc");
+    match pidfd_open(tid, PidfdFlags::THREAD) {
+        Ok(tfd) => {
+            let dir = procfd_from_pidfd(tfd.as_fd(), proc_root.as_fd()).unwrap();
+            let status = read_at(dir.as_fd(), "status").unwrap();
+            assert_eq!(field(&status, "Pid:").unwrap().parse::<i32>().unwrap(), tid);
+            assert_eq!(field(&status, "Tgid:").unwrap().parse::<i32>().unwrap(), me);
+            assert_eq!(errno_of(pidfd_from_procfd(dir.as_fd())), Errno::EINVAL);
+        }
+        Err(e) => assert_eq!(e, Errno::EINVAL, "PIDFD_THREAD before 6.9"),
+    }
+    let tdir = open_dir(&format!("/proc/{tid}"));
+    assert_eq!(errno_of(pidfd_from_procfd(tdir.as_fd())), Errno::EINVAL);
+    let own = open_dir("/proc/self");
+    let back = pidfd_from_procfd(own.as_fd()).unwrap();
+    assert_eq!(fdinfo_pid(back.as_fd()), me);
+    done_tx.send(()).unwrap();
+    t.join().unwrap();
+}
