@@ -88,6 +88,8 @@ pub struct Child {
 /// `clone3` 5.3; before that (or under qemu-user, which answers `ENOSYS`)
 /// legacy `clone` with `CLONE_PIDFD`, 5.2 (`EINVAL` before).
 /// `CLEAR_SIGHAND` 5.5 and `NEWTIME` 5.6 (`EINVAL` before), `clone3` only.
+/// qemu-user forks through the legacy path and refuses namespace flags
+/// there (`EINVAL`).
 ///
 /// # Safety
 /// As `fork(2)`: if the caller has other threads, the child may only call
@@ -254,7 +256,9 @@ pub const SPAWN_MAX_ARGS: usize = 256;
 /// # Kernel support
 /// As [`fork_pidfd`]: `clone3` 5.3, legacy `clone(CLONE_PIDFD)` 5.2.
 /// Reaping after an exec failure uses `waitid(P_PIDFD)` (5.4), or
-/// `waitid(P_PID)` on the still-unreaped child before.
+/// `waitid(P_PID)` on the still-unreaped child before. Under qemu-user the
+/// host kernel does the `execve`, so a program of the emulated
+/// architecture fails with `ENOEXEC` (unless binfmt_misc is set up).
 ///
 /// # References
 /// execve(2), clone3(2), posix_spawn(3)
