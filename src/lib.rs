@@ -29,6 +29,8 @@ mod flags;
 pub mod raw;
 mod sys;
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handle;
 pub mod info;
 pub mod ns;
