@@ -252,7 +252,10 @@ fn check_info(data: &[u8]) {
     assert_eq!(info.fsgid().is_some(), m.contains(InfoMask::CREDS));
     assert_eq!(info.cgroupid().is_some(), m.contains(InfoMask::CGROUPID));
     assert_eq!(info.exit_code().is_some(), m.contains(InfoMask::EXIT));
-    assert_eq!(info.coredump_mask().is_some(), m.contains(InfoMask::COREDUMP));
+    assert_eq!(
+        info.coredump_mask().is_some(),
+        m.contains(InfoMask::COREDUMP)
+    );
     assert_eq!(
         info.supported_mask().is_some(),
         m.contains(InfoMask::SUPPORTED_MASK)
