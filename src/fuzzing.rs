@@ -19,8 +19,10 @@ use crate::parse::{
     parse_proc_status, parse_u32,
 };
 use crate::pidfd::{SigInfo, WaitStatus};
+use crate::translate::{cmsgs, parse_scm_credentials};
 use crate::{InfoMask, raw};
 use core::fmt::{self, Write};
+use core::mem::size_of;
 
 /// The names of the fuzz targets, as in `fuzz/Cargo.toml` and
 /// `fuzz/corpus/<name>/`.
@@ -349,8 +351,58 @@ pub fn wait_status_decode(data: &[u8]) {
 /// control buffer `recvmsg` filled, through the parser the fork-based
 /// translation uses.
 pub fn scm_credentials_parse(data: &[u8]) {
-    let _ = data;
+    const HDR: usize = raw::CMSG_ALIGN(size_of::<raw::cmsghdr>());
+    let got = parse_scm_credentials(data);
+    // A second, index-based walk with checked arithmetic must agree.
+    let mut want = None;
+    let mut off = 0usize;
+    let mut n = 0usize;
+    let base = data.as_ptr() as usize;
+    let mut walked = cmsgs(data);
+    while let Some(end) = off.checked_add(HDR).filter(|&e| e <= data.len()) {
+        let len = usize::from_ne_bytes(data[off..off + USZ].try_into().unwrap_or([0; USZ]));
+        let level = i32::from_ne_bytes(data[off + USZ..off + USZ + 4].try_into().unwrap_or([0; 4]));
+        let ty = i32::from_ne_bytes(data[off + USZ + 4..end].try_into().unwrap_or([0; 4]));
+        match off.checked_add(len) {
+            Some(stop) if len >= HDR && stop <= data.len() => {
+                let c = walked.next().expect("cmsgs stopped early");
+                assert_eq!((c.level, c.ty), (level, ty));
+                assert_eq!(c.data.as_ptr() as usize - base, end);
+                assert_eq!(c.data.len(), len - HDR);
+                if level == raw::SOL_SOCKET && ty == raw::SCM_CREDENTIALS && len - HDR >= 12 {
+                    let w = |i: usize| data[end + i..end + i + 4].try_into().unwrap_or([0; 4]);
+                    want = Some(raw::ucred {
+                        pid: i32::from_ne_bytes(w(0)),
+                        uid: u32::from_ne_bytes(w(4)),
+                        gid: u32::from_ne_bytes(w(8)),
+                    });
+                }
+                n += 1;
+                off = match off.checked_add(raw::CMSG_ALIGN(len)) {
+                    Some(o) => o,
+                    None => break,
+                };
+            }
+            _ => break,
+        }
+    }
+    assert!(walked.next().is_none(), "cmsgs walked past a bad header");
+    assert!(n <= data.len() / HDR);
+    assert_eq!(got, want);
+    // What the crate's sender writes parses back to the same credentials.
+    if let Some(c) = got {
+        let mut b = [0u8; raw::CMSG_SPACE(12)];
+        b[..USZ].copy_from_slice(&raw::CMSG_LEN(12).to_ne_bytes());
+        b[USZ..USZ + 4].copy_from_slice(&raw::SOL_SOCKET.to_ne_bytes());
+        b[USZ + 4..USZ + 8].copy_from_slice(&raw::SCM_CREDENTIALS.to_ne_bytes());
+        b[HDR..HDR + 4].copy_from_slice(&c.pid.to_ne_bytes());
+        b[HDR + 4..HDR + 8].copy_from_slice(&c.uid.to_ne_bytes());
+        b[HDR + 8..HDR + 12].copy_from_slice(&c.gid.to_ne_bytes());
+        assert_eq!(parse_scm_credentials(&b), Some(c));
+    }
 }
+
+const USZ: usize = size_of::<usize>();
 
 /// The body of the `file_handle_decode` fuzz target:
 /// [`crate::handle::fuzz_decode`].

@@ -972,57 +972,15 @@ pub(crate) fn recv_creds(
     // SAFETY: `msg` points at one iovec over `payload` and at the 64-byte
     // `ctl`, both live and writable across the call.
     let n = unsafe { recvmsg(fd, &mut msg, flags | raw::MSG_CMSG_CLOEXEC) }?;
-    let total = msg.msg_controllen.min(ctl.0.len());
-    let mut off = 0;
-    let mut creds = None;
-    while off + CMSG_HDR <= total {
-        let mut w = [0u8; USZ];
-        w.copy_from_slice(&ctl.0[off..off + USZ]);
-        let len = usize::from_ne_bytes(w);
-        let level = i32::from_ne_bytes([
-            ctl.0[off + USZ],
-            ctl.0[off + USZ + 1],
-            ctl.0[off + USZ + 2],
-            ctl.0[off + USZ + 3],
-        ]);
-        let ty = i32::from_ne_bytes([
-            ctl.0[off + USZ + 4],
-            ctl.0[off + USZ + 5],
-            ctl.0[off + USZ + 6],
-            ctl.0[off + USZ + 7],
-        ]);
-        if len < CMSG_HDR || off + len > total {
-            break;
-        }
-        if level == raw::SOL_SOCKET && ty == raw::SCM_CREDENTIALS && len >= CRED_LEN {
-            let d = off + CMSG_HDR;
-            let word = |i: usize| {
-                [
-                    ctl.0[d + i],
-                    ctl.0[d + i + 1],
-                    ctl.0[d + i + 2],
-                    ctl.0[d + i + 3],
-                ]
-            };
-            creds = Some(raw::ucred {
-                pid: i32::from_ne_bytes(word(0)),
-                uid: u32::from_ne_bytes(word(4)),
-                gid: u32::from_ne_bytes(word(8)),
-            });
-        } else if level == raw::SOL_SOCKET && ty == raw::SCM_RIGHTS {
+    let control = &ctl.0[..msg.msg_controllen.min(ctl.0.len())];
+    for c in crate::translate::cmsgs(control) {
+        if c.level == raw::SOL_SOCKET && c.ty == raw::SCM_RIGHTS {
             // Never expected here; close whatever arrived so nothing leaks.
-            let mut i = off + CMSG_HDR;
-            while i + 4 <= off + len {
-                close_raw(i32::from_ne_bytes([
-                    ctl.0[i],
-                    ctl.0[i + 1],
-                    ctl.0[i + 2],
-                    ctl.0[i + 3],
-                ]));
-                i += 4;
+            for fd in c.data.chunks_exact(4) {
+                close_raw(i32::from_ne_bytes([fd[0], fd[1], fd[2], fd[3]]));
             }
         }
-        off += raw::CMSG_ALIGN(len);
     }
+    let creds = crate::translate::parse_scm_credentials(control);
     Ok((n, creds))
 }

@@ -587,6 +587,72 @@ fn grandchild(sock: BorrowedFd<'_>, pid: i32, dir: Dir, stall: Stall) -> i32 {
     }
 }
 
+/// One control message of a `recvmsg` control buffer: its level, type and
+/// data (`CMSG_DATA` up to `cmsg_len`). Not part of the API.
+#[doc(hidden)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Cmsg<'a> {
+    /// `cmsg_level`.
+    pub level: i32,
+    /// `cmsg_type`.
+    pub ty: i32,
+    /// The data: `cmsg_len` minus the aligned header.
+    pub data: &'a [u8],
+}
+
+/// `CMSG_FIRSTHDR`/`CMSG_NXTHDR` over a control buffer, as the kernel
+/// lays it out for this target (`cmsg_len` is a native `usize`, messages
+/// are `usize`-aligned). Pure: it stops at the first header that does not
+/// fit, whose `cmsg_len` is shorter than a header or runs past the end, so
+/// hostile bytes end the walk instead of panicking. Not part of the API.
+#[doc(hidden)]
+pub fn cmsgs(control: &[u8]) -> impl Iterator<Item = Cmsg<'_>> {
+    const HDR: usize = raw::CMSG_ALIGN(core::mem::size_of::<raw::cmsghdr>());
+    const USZ: usize = core::mem::size_of::<usize>();
+    let mut off = 0usize;
+    core::iter::from_fn(move || {
+        let rest = control.get(off..)?;
+        let hdr = rest.get(..HDR)?;
+        let mut w = [0u8; USZ];
+        w.copy_from_slice(&hdr[..USZ]);
+        let len = usize::from_ne_bytes(w);
+        let word = |i: usize| i32::from_ne_bytes([hdr[i], hdr[i + 1], hdr[i + 2], hdr[i + 3]]);
+        let (level, ty) = (word(USZ), word(USZ + 4));
+        if len < HDR || len > rest.len() {
+            off = control.len();
+            return None;
+        }
+        // `len <= rest.len()`, so neither the alignment nor the sum wraps.
+        off += raw::CMSG_ALIGN(len).min(rest.len());
+        Some(Cmsg {
+            level,
+            ty,
+            data: &rest[HDR..len],
+        })
+    })
+}
+
+/// The `SCM_CREDENTIALS` (`struct ucred`) a `recvmsg` control buffer
+/// carries: the last `SOL_SOCKET`/`SCM_CREDENTIALS` message with at least
+/// 12 bytes of data, `None` if there is none. Pure, never panics (fuzzed:
+/// `scm_credentials_parse`); the fork-based translation reads its answer
+/// with it. Not part of the API.
+#[doc(hidden)]
+pub fn parse_scm_credentials(control: &[u8]) -> Option<raw::ucred> {
+    let mut creds = None;
+    for c in cmsgs(control) {
+        if c.level == raw::SOL_SOCKET && c.ty == raw::SCM_CREDENTIALS && c.data.len() >= 12 {
+            let d = c.data;
+            creds = Some(raw::ucred {
+                pid: i32::from_ne_bytes([d[0], d[1], d[2], d[3]]),
+                uid: u32::from_ne_bytes([d[4], d[5], d[6], d[7]]),
+                gid: u32::from_ne_bytes([d[8], d[9], d[10], d[11]]),
+            });
+        }
+    }
+    creds
+}
+
 /// Test hooks for the fork method's failure paths. Not part of the API.
 #[doc(hidden)]
 pub mod __private {
