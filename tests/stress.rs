@@ -38,12 +38,12 @@ fn assert_no_children() {
         )
     };
     let e = std::io::Error::last_os_error().raw_os_error();
+    // SAFETY: reading the union field waitid filled (or left zeroed).
+    let pid = unsafe { info.si_pid() };
     assert_eq!(
         (r, e),
         (-1, Some(libc::ECHILD)),
-        // SAFETY: reading the union field waitid filled.
-        "a child is left (pid {})",
-        unsafe { info.si_pid() }
+        "a child is left (pid {pid})"
     );
 }
 
@@ -354,14 +354,14 @@ fn concurrent_round_trips_on_churning_processes() {
                 n
             })
         };
-        let workers: Vec<_> = (0..6)
+        let workers: Vec<_> = (0..6usize)
             .map(|w| {
                 let (stop, set, ops) = (stop.clone(), set.clone(), ops.clone());
                 std::thread::spawn(move || {
                     let proc_root: OwnedFd = std::fs::File::open("/proc").unwrap().into();
                     let pidns: OwnedFd = std::fs::File::open("/proc/self/ns/pid").unwrap().into();
                     let tr = Translator::new();
-                    let mut k = w as usize;
+                    let mut k = w;
                     while !stop.load(Ordering::Relaxed) {
                         let pick = {
                             let s = set.lock().unwrap();
