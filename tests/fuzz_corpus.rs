@@ -194,9 +194,7 @@ fn corpus_wait_status_decode() {
 /// Fuzz corpus `scm_credentials_parse`: recvmsg control buffers (a real SCM_CREDENTIALS, cmsg_len 0/short/huge/past the end, SCM_RIGHTS).
 #[test]
 fn corpus_scm_credentials_parse() {
-    replay(
-        "scm_credentials_parse",
-        seeds!["scm_credentials_parse":
+    let seeds: &[(&str, &[u8])] = seeds!["scm_credentials_parse":
             "creds-pid-0",
             "creds-pid-neg",
             "empty",
@@ -212,6 +210,17 @@ fn corpus_scm_credentials_parse() {
             "scm-rights-then-creds",
             "two-creds",
             "wrong-level",
-        ],
-    );
+    ];
+    replay("scm_credentials_parse", seeds);
+    // The real recvmsg buffer (x86_64 layout) carries the sender's pid; the
+    // i386-layout seed parses on 32-bit targets.
+    let get = |n: &str| seeds.iter().find(|(name, _)| *name == n).unwrap().1;
+    let parse = pidfs::translate::parse_scm_credentials;
+    if cfg!(target_pointer_width = "64") {
+        assert!(parse(get("real-creds")).is_some_and(|c| c.pid > 0));
+        assert_eq!(parse(get("two-creds")).map(|c| c.pid), Some(99));
+        assert_eq!(parse(get("len-huge")), None);
+    } else {
+        assert_eq!(parse(get("i386-layout")).map(|c| c.pid), Some(1234));
+    }
 }
