@@ -16,6 +16,11 @@
 //! | the fd is not open | `EBADF` |
 //! | the kernel has no pid ioctls (before 6.11, or qemu-user) | `ENOTTY` (qemu-user's older `ENOSYS` is mapped too) |
 //!
+//! The older requests (`NS_GET_USERNS`, `NS_GET_PARENT`, `NS_GET_NSTYPE`,
+//! `NS_GET_OWNER_UID`) answer `ENOTTY` to a 32-bit process on a 64-bit
+//! kernel before 6.3 (nsfs gained its `compat_ioctl` handler then), as they
+//! do under qemu-user; the 6.11 requests always have it.
+//!
 //! "Not supported" and "not found" are told apart by probing the kernel
 //! once per process ([`ns_pid_ioctls_supported`]): `NS_GET_PID_IN_PIDNS`
 //! of the caller's own pid on the caller's own pid namespace always finds
@@ -194,7 +199,8 @@ pub fn ns_get_mntns_id(ns: BorrowedFd<'_>) -> Result<u64> {
 /// `EBADF` not open.
 ///
 /// # Kernel support
-/// 4.11 (older kernels and qemu-user: `ENOTTY`).
+/// 4.11 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
+/// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_NSTYPE")]
 pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
     let v = sys::ioctl_nsfs_int(ns, raw::NS_GET_NSTYPE, 0).map_err(enosys_to_enotty)?;
@@ -212,7 +218,8 @@ pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
 /// namespace fd (or no ioctl); `EBADF` not open.
 ///
 /// # Kernel support
-/// 4.9 (older kernels and qemu-user: `ENOTTY`).
+/// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
+/// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_PARENT")]
 pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
     let fd = sys::ioctl_nsfs_int(ns, raw::NS_GET_PARENT, 0).map_err(enosys_to_enotty)?;
@@ -228,7 +235,8 @@ pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// `ENOTTY` not a namespace fd (or no ioctl); `EBADF` not open.
 ///
 /// # Kernel support
-/// 4.9 (older kernels and qemu-user: `ENOTTY`).
+/// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
+/// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_USERNS")]
 pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
     let fd = sys::ioctl_nsfs_int(ns, raw::NS_GET_USERNS, 0).map_err(enosys_to_enotty)?;
@@ -244,7 +252,8 @@ pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// no ioctl); `EBADF` not open.
 ///
 /// # Kernel support
-/// 4.11 (older kernels and qemu-user: `ENOTTY`).
+/// 4.11 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
+/// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_OWNER_UID")]
 pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<u32> {
     sys::ioctl_ns_get_owner_uid(ns).map_err(enosys_to_enotty)

@@ -5,7 +5,8 @@
 //! [`Method`]s:
 //!
 //! - [`Method::Ioctl`]: the nsfs ioctls of 6.11 (`NS_GET_PID_FROM_PIDNS`
-//!   and friends, [`ns_get_pid_from_pidns`](crate::ns_get_pid_from_pidns)), about 0.3 µs.
+//!   and friends, [`ns_get_pid_from_pidns`](crate::ns_get_pid_from_pidns)),
+//!   about 0.3 µs.
 //! - [`Method::Fork`]: what LXCFS does without kernel help. An `AF_UNIX`
 //!   `SOCK_DGRAM` socket pair; a child that `setns(CLONE_NEWPID)`s into
 //!   `ns` and forks again, so that the grandchild really lives in `ns`; the
@@ -19,8 +20,10 @@
 //!   (read into a stack buffer): the pid at every level from the procfs
 //!   namespace down to the task's own. "In" reads the task's line and
 //!   picks the entry at `ns`'s level; "from" scans `/proc` (processes, then
-//!   threads) for the task whose entry at that level is `pid`. About 10 µs
-//!   for "in", a scan of every task for "from".
+//!   threads) for the task whose entry at that level is `pid`. "In" costs
+//!   two status reads and a few `/proc` lookups (30 µs or so: the caller's
+//!   procfs and the task's namespace are checked on every call); "from" a
+//!   scan of every task (milliseconds).
 //!
 //! # One contract for every method
 //!
@@ -47,12 +50,13 @@
 //!   pid namespace (`NSpid:` of `/proc/self/status` must have exactly one
 //!   entry). A task that lives in a namespace *below* `ns` is told apart
 //!   from one below a sibling of `ns` with `NS_GET_PARENT`, or where that
-//!   is unknown (qemu-user, before 4.9) by its parent-process chain; when
+//!   is unknown (qemu-user, before 4.9, a 32-bit caller on a 64-bit kernel
+//!   before 6.3) by its parent-process chain; when
 //!   that chain cannot tell either (it leaves `/proc`, or skips `ns`'s
 //!   level because a process `setns`ed its child there from above), the
-//!   answer is `EOPNOTSUPP`. Without
-//!   `NS_GET_PARENT` a namespace where `/proc` shows no task answers
-//!   `ESRCH` (empty, or an ancestor: they look the same there).
+//!   answer is `EOPNOTSUPP`. Without `NS_GET_PARENT` a namespace where
+//!   `/proc` shows no task answers `ESRCH` (empty, or an ancestor: they
+//!   look the same there).
 //! - `Fork` on a namespace whose init has died: `ESRCH` (the kernel
 //!   refuses new tasks there with `ENOMEM`, mapped).
 //! - `Fork` and `Proc`, tgid variants: the tgid of a thread comes from
@@ -74,8 +78,9 @@
 //!
 //! # Safety
 //!
-//! The fork method forks ([`fork_pidfd`], then a plain `clone`) from a caller that may have
-//! other threads. Its two `unsafe` blocks are those forks; the helper
+//! The fork method forks ([`fork_pidfd`], then a plain `clone`) from a
+//! caller that may have other threads. Its two `unsafe` blocks are those
+//! forks; the helper
 //! processes then run only raw syscalls on data already on the stack — no
 //! locks, no allocation, no unwinding — and leave with `exit_group`, which
 //! is what makes a fork of a multi-threaded process sound.
@@ -269,7 +274,8 @@ enum Dir {
 
 /// `EBADF`/`EINVAL` exactly as the ioctls would answer them, for the
 /// methods that do not issue them: `NS_GET_NSTYPE` must say `CLONE_NEWPID`.
-/// Where that ioctl is unknown (qemu-user, before 4.11) an nsfs fd
+/// Where that ioctl is unknown (qemu-user, before 4.11, 32-bit callers on
+/// 64-bit kernels before 6.3) an nsfs fd
 /// (`fstatfs`) whose `/proc/self/fd` link reads `pid:[...]` passes.
 fn check_pidns(ns: BorrowedFd<'_>) -> Result<()> {
     match ns::ns_get_nstype(ns) {
