@@ -56,7 +56,8 @@
 //!   level because a process `setns`ed its child there from above), the
 //!   answer is `EOPNOTSUPP`. Without `NS_GET_PARENT` a namespace where
 //!   `/proc` shows no task answers `ESRCH` (empty, or an ancestor: they
-//!   look the same there).
+//!   look the same there). `EACCES` when the task's `/proc/<pid>/ns/pid`
+//!   link may not be read (another user's task, without `CAP_SYS_PTRACE`).
 //! - `Fork` on a namespace whose init has died: `ESRCH` (the kernel
 //!   refuses new tasks there with `ENOMEM`, mapped).
 //! - `Fork` and `Proc`, tgid variants: the tgid of a thread comes from
@@ -129,7 +130,12 @@ impl Translator {
     /// `NS_GET_PID_IN_PIDNS` probe—a translator using the best method this
     /// kernel supports: [`Method::Ioctl`] when the nsfs pid ioctls exist
     /// ([`ns_pid_ioctls_supported`](crate::ns_pid_ioctls_supported),
-    /// probed once per process), else [`Method::Fork`].
+    /// probed once per process), else [`Method::Fork`]. [`Method::Proc`] is
+    /// never picked by itself: its "from" direction scans every task, and
+    /// it needs a procfs of the caller's namespace; force it with
+    /// [`Translator::with_method`] (for example for an unprivileged caller
+    /// on a kernel without the ioctls, where the fork method answers
+    /// `EPERM`).
     ///
     /// # Kernel support
     /// `Ioctl` from 6.11; `Fork` before and under qemu-user (it needs only
@@ -1008,6 +1014,7 @@ fn ns_lines(st: &ProcStatus) -> Result<(NsPids, NsPids)> {
 /// thread (`/proc/<pid>/task/<tid>`).
 fn proc_scan_from(pid: i32, depth: usize, ns_ino: u64, tgid: bool) -> Result<i32> {
     let mut unverifiable = false;
+    let mut denied = false;
     let mut check = |tid: i32, leaders_only: bool| -> Option<Result<i32>> {
         let mut path = PathBuf::proc(tid, b"status");
         let st = read_status(&mut path).ok()?;
@@ -1029,6 +1036,12 @@ fn proc_scan_from(pid: i32, depth: usize, ns_ino: u64, tgid: bool) -> Result<i32
                 unverifiable = true;
                 None
             }
+            // Its namespace link needs ptrace access (another user's task).
+            Err(Errno::EACCES) | Err(Errno::EPERM) => {
+                denied = true;
+                None
+            }
+            // Gone meanwhile.
             Err(_) => None,
         }
     };
@@ -1043,6 +1056,7 @@ fn proc_scan_from(pid: i32, depth: usize, ns_ino: u64, tgid: bool) -> Result<i32
     match threads {
         Some(r) => r,
         None if unverifiable => Err(Errno::EOPNOTSUPP),
+        None if denied => Err(Errno::EACCES),
         None => Err(Errno::ESRCH),
     }
 }

@@ -1152,7 +1152,8 @@ fn scm_send_pid(pid: i32) -> Result<i32, i32> {
 /// the sender's pid namespace (ESRCH if no such task, an exited thread
 /// included), lets a sender with `CAP_SYS_ADMIN` over its pid namespace
 /// name any task and anyone else only itself (EPERM); the fork method
-/// then answers EPERM in both directions.
+/// then answers EPERM in both directions, and the /proc method EACCES for
+/// another user's task (its ns link needs ptrace access).
 #[test]
 fn scm_credentials_pid_rules() {
     in_private_pidns(|| {
@@ -1216,6 +1217,23 @@ fn scm_credentials_pid_rules() {
                 fork.pid_from_pidns(own.as_fd(), pid),
                 Err(Errno::EPERM),
                 "fork method, setns"
+            );
+            // The /proc method reads another user's task's ns link: EACCES.
+            let procm = Translator::with_method(Method::Proc);
+            assert_eq!(
+                procm.pid_in_pidns(own.as_fd(), pid),
+                Err(Errno::EACCES),
+                "proc, in"
+            );
+            assert_eq!(
+                procm.pid_from_pidns(own.as_fd(), pid),
+                Err(Errno::EACCES),
+                "proc, from"
+            );
+            assert_eq!(
+                procm.pid_in_pidns(own.as_fd(), me),
+                Ok(me),
+                "proc, own task"
             );
         });
         drop(child);
