@@ -11,7 +11,9 @@
 //! fork method's `setns`). Under qemu-user (and before 6.11) the ioctl
 //! rows print "unsupported here: ENOTTY". 100 pids through the /proc scan
 //! take most of a second each, so criterion leaves that one out, and the
-//! same-run medians too in quick mode (`-- --quick`).
+//! same-run medians too in quick mode (`-- --quick`, which also leaves
+//! the 100-pid loops out of criterion, and under qemu-user the fork and
+//! /proc loops out of the same-run medians).
 
 use criterion::Criterion;
 
@@ -20,6 +22,7 @@ mod support;
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
+    let quick = support::quick();
     let ops = support::Ops::new();
     println!(
         "target pid {} (pid {} in {} pid namespace, {} pids there)",
@@ -43,13 +46,17 @@ fn main() {
     support::bench_ok(&mut g, "Fork in", || ops.translate_fork_in());
     support::bench_ok(&mut g, "Proc from (scan)", || ops.translate_proc_from());
     g.finish();
-    let mut g = c.benchmark_group("translate 100 pids");
-    support::bench_ok(&mut g, "Ioctl from", || ops.loop_ioctl());
-    support::bench_ok(&mut g, "Ioctl in", || ops.loop_ioctl_in());
-    support::bench_ok(&mut g, "Proc in", || ops.loop_proc_in());
-    g.sample_size(10);
-    support::bench_ok(&mut g, "Fork from", || ops.loop_fork());
-    g.finish();
+    // Quick mode (CI's smoke run) leaves the 100-pid loops to the
+    // same-run medians below.
+    if !quick {
+        let mut g = c.benchmark_group("translate 100 pids");
+        support::bench_ok(&mut g, "Ioctl from", || ops.loop_ioctl());
+        support::bench_ok(&mut g, "Ioctl in", || ops.loop_ioctl_in());
+        support::bench_ok(&mut g, "Proc in", || ops.loop_proc_in());
+        g.sample_size(10);
+        support::bench_ok(&mut g, "Fork from", || ops.loop_fork());
+        g.finish();
+    }
 
     let grp = "translate";
     let m = |name, f: &dyn Fn() -> support::R<i32>| (name, support::try_ns_per_op(grp, name, f));
@@ -63,13 +70,25 @@ fn main() {
         m("ns_get_pid_from_pidns", &|| ops.ns_ioctl()),
         m("/proc NSpid bare read", &|| ops.proc_nspid()),
     ];
+    // Under qemu-user a fork costs ~3 ms: its quick run skips the slow
+    // loops.
+    let slow = !(quick && cfg!(qemu));
+    let skip = |name| (name, None);
     let mut many = vec![
         m("100 pids Ioctl from", &|| ops.loop_ioctl()),
-        m("100 pids Fork from", &|| ops.loop_fork()),
+        if slow {
+            m("100 pids Fork from", &|| ops.loop_fork())
+        } else {
+            skip("100 pids Fork from")
+        },
         m("100 pids Ioctl in", &|| ops.loop_ioctl_in()),
-        m("100 pids Proc in", &|| ops.loop_proc_in()),
+        if slow {
+            m("100 pids Proc in", &|| ops.loop_proc_in())
+        } else {
+            skip("100 pids Proc in")
+        },
     ];
-    if !support::quick() {
+    if !quick {
         many.push(m("100 pids Proc from (scan)", &|| ops.loop_proc_from()));
     }
     support::report_opt(grp, &one);

@@ -14,7 +14,7 @@
 //! (static), copy `target/i686-unknown-linux-musl/release/examples/bench_report`
 //! (and `target/anchor/anchor-i686`) and run it there.
 //!
-//! Each of `PIDFS_REPORT_ROUNDS` rounds (default 3) runs the anchor once
+//! Each of `PIDFS_REPORT_ROUNDS` rounds (default 5) runs the anchor once
 //! and then every pidfs measurement; each cell is the minimum over rounds
 //! of that round's value (the anchor's mean, pidfs's median of 15
 //! batches), which keeps a busy machine's spikes out of the ratios.
@@ -61,7 +61,7 @@ fn arch() -> &'static str {
 
 fn find_anchor() -> Option<String> {
     if let Ok(p) = std::env::var("PIDFS_ANCHOR") {
-        return Some(p);
+        return (!p.is_empty()).then_some(p);
     }
     let mut c = vec![std::path::PathBuf::from(format!(
         "target/anchor/anchor-{}",
@@ -152,7 +152,7 @@ fn main() {
     let rounds: usize = std::env::var("PIDFS_REPORT_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(5);
     let ops = Ops::new();
     let list: Vec<Op<'_>> = vec![
         op("getpid (raw entry)", Some("getpid"), None, || ops.getpid()),
@@ -209,6 +209,11 @@ fn main() {
         if let Err(e) = (o.f)() {
             errs.insert(o.name, e);
         }
+    }
+    // Warm up (CPU frequency, caches) before the first round.
+    let warm = std::time::Instant::now();
+    while warm.elapsed().as_millis() < 300 {
+        std::hint::black_box(pidfs::getpid());
     }
     for _ in 0..rounds {
         if let Some(bin) = &anchor {
