@@ -93,8 +93,7 @@ fn usage(msg: &str) -> ! {
     std::process::exit(2)
 }
 
-fn parse_opts() -> Opts {
-    let raw: Vec<OsString> = std::env::args_os().skip(1).collect();
+fn parse_opts(raw: Vec<OsString>) -> Opts {
     let mut o = Opts {
         config: String::new(),
         state_file: "/run/minit.state".into(),
@@ -604,19 +603,40 @@ impl Init {
     }
 }
 
-/// `sigtimedwait`: the signal number, or `None` on timeout.
-fn sigwait_for(set: &libc::sigset_t, timeout: Duration) -> Option<i32> {
+/// What `sigtimedwait` brought.
+enum Woke {
+    Signal(i32),
+    Timeout,
+    /// `EINTR`: stopped and continued (`SIGSTOP`/`SIGCONT`), or another
+    /// signal; nothing to do.
+    Interrupted,
+}
+
+/// `sigtimedwait` on `set` for at most `timeout`.
+fn sigwait_for(set: &libc::sigset_t, timeout: Duration) -> Woke {
     let ts = libc::timespec {
         tv_sec: timeout.as_secs() as _,
         tv_nsec: timeout.subsec_nanos() as _,
     };
     // SAFETY: valid set and timespec; the siginfo out-pointer may be NULL.
     let r = unsafe { libc::sigtimedwait(set, std::ptr::null_mut(), &ts) };
-    (r > 0).then_some(r)
+    if r > 0 {
+        Woke::Signal(r)
+    } else if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+        Woke::Interrupted
+    } else {
+        Woke::Timeout
+    }
 }
 
 fn main() {
-    let opts = parse_opts();
+    run(std::env::args_os().skip(1).collect())
+}
+
+/// minit with `args` (without the program name); never returns. tests/minit.rs
+/// also runs it from inside its test binary where no example binary is shipped.
+pub fn run(args: Vec<OsString>) -> ! {
+    let opts = parse_opts(args);
     // Block the signals we handle before anything can send them; the mask
     // survives execve, so nothing is lost across a re-exec.
     // SAFETY: sigset_t is plain data, filled by sigemptyset.
@@ -693,12 +713,14 @@ fn main() {
             Duration::from_secs(5)
         };
         match sigwait_for(&set, timeout) {
-            Some(libc::SIGHUP) => {
-                init.reap();
-                init.reexec();
-            }
-            Some(libc::SIGTERM | libc::SIGINT) => init.shutdown(&set),
-            _ => init.reap(),
+            // No reaping first: a child that is already dead stays a
+            // zombie of ours across the exec and is reaped after it.
+            Woke::Signal(libc::SIGHUP) => init.reexec(),
+            Woke::Signal(libc::SIGTERM | libc::SIGINT) => init.shutdown(&set),
+            // Only SIGCHLD says a child may be waiting; the timeout reaps
+            // too, as a safety net.
+            Woke::Signal(_) | Woke::Timeout => init.reap(),
+            Woke::Interrupted => continue,
         }
         init.restart_pending();
     }

@@ -123,18 +123,23 @@ fn lowercase_first(s: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    ExitCode::from(run(std::env::args().skip(1).collect()))
+}
+
+/// The whole tool, for `args` without the program name (tests/cli.rs also
+/// runs it from inside its test binary where no example binary is shipped).
+pub fn run(args: Vec<String>) -> u8 {
     let (cmd, rest) = match args.split_first() {
         Some((c, r)) => (c.as_str(), r),
         None => {
             eprintln!("pidfs: missing command\n{USAGE}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let (help, result) = match cmd {
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            return 0;
         }
         "info" => (HELP_INFO, with_help(rest, HELP_INFO, cmd_info)),
         "handle" => (HELP_HANDLE, with_help(rest, HELP_HANDLE, cmd_handle)),
@@ -147,18 +152,18 @@ fn main() -> ExitCode {
         "features" => (HELP_FEATURES, with_help(rest, HELP_FEATURES, cmd_features)),
         other => {
             eprintln!("pidfs: unknown command '{other}'\n{USAGE}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(Fail::Runtime(msg)) => {
             eprintln!("pidfs: {msg}");
-            ExitCode::from(1)
+            1
         }
         Err(Fail::Usage(msg)) => {
             eprintln!("pidfs {cmd}: {msg}\n{help}");
-            ExitCode::from(2)
+            2
         }
     }
 }
