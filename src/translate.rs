@@ -985,19 +985,25 @@ fn proc_translate(ns: BorrowedFd<'_>, pid: i32, dir: Dir, tgid: bool) -> Result<
     }
     procfs_is_ours()?;
     let ns_ino = ino_of_fd(ns)?;
-    let depth = depth_of(ns, ns_ino)?;
     match dir {
         Dir::Into => {
             let mut path = PathBuf::proc(pid, b"status");
             let st = read_status(&mut path)?;
             let (pids, tgids) = ns_lines(&st)?;
+            let line = if tgid { tgids } else { pids };
+            // The common case first: the task lives in `ns` itself, so
+            // `ns` is in the caller's subtree and its level is the task's.
+            let mut ns_path = PathBuf::proc(pid, b"ns/pid");
+            if ino_of_path(&mut ns_path)? == ns_ino {
+                return Ok(line.innermost());
+            }
+            let depth = depth_of(ns, ns_ino)?;
             if !task_under(pid, pids.levels(), depth, ns_ino)? {
                 return Err(Errno::ESRCH);
             }
-            let line = if tgid { tgids } else { pids };
             line.as_slice().get(depth).copied().ok_or(Errno::ESRCH)
         }
-        Dir::From => proc_scan_from(pid, depth, ns_ino, tgid),
+        Dir::From => proc_scan_from(pid, depth_of(ns, ns_ino)?, ns_ino, tgid),
     }
 }
 
