@@ -1239,3 +1239,41 @@ fn scm_credentials_pid_rules() {
         drop(child);
     });
 }
+
+/// Fork-method translations from several threads at once: each call has
+/// its own socket pair and reaps only its own helpers (by pid), so the
+/// answers never cross and nothing is left behind.
+#[test]
+fn fork_method_concurrent_threads() {
+    in_private_pidns(|| {
+        let nest = Nest::new(2, 4, 0);
+        let tasks: Vec<Task> = all_tasks()
+            .into_iter()
+            .filter(|t| t.pids.len() >= 2)
+            .collect();
+        let before = common::fd_count();
+        let ns1 = nest.ns(1).try_clone_to_owned().unwrap();
+        let rounds = if QEMU { 3 } else { 10 };
+        std::thread::scope(|s| {
+            for k in 0..4 {
+                let (tasks, ns1) = (&tasks, &ns1);
+                s.spawn(move || {
+                    let fork = Translator::with_method(Method::Fork);
+                    for i in 0..rounds {
+                        let t = &tasks[(k * rounds + i) % tasks.len()];
+                        assert_eq!(fork.pid_from_pidns(ns1.as_fd(), t.pids[1]), Ok(t.pids[0]));
+                        assert_eq!(fork.pid_in_pidns(ns1.as_fd(), t.pids[0]), Ok(t.pids[1]));
+                    }
+                });
+            }
+        });
+        drop(ns1);
+        assert_eq!(common::fd_count(), before, "fds left behind");
+        assert!(no_zombie(), "a zombie child was left behind");
+        assert_eq!(
+            extra_children(nest.top),
+            Vec::<i32>::new(),
+            "stray children"
+        );
+    });
+}
