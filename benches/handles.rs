@@ -29,8 +29,9 @@ struct LibcFileHandle {
 }
 
 /// The same round trip with libc: name_to_handle_at, copy out the 16
-/// bytes, copy them back, open_by_handle_at(FD_PIDFS_ROOT), close.
-fn libc_round_trip(pidfd: i32) -> Result<OwnedFd, i32> {
+/// bytes, copy them back, open_by_handle_at(mount, ...), close. `mount` is
+/// FD_PIDFS_ROOT (-10002, as pidfs on 6.17+) or a pidfd (as the C anchor).
+fn libc_round_trip(pidfd: i32, mount: i32) -> Result<OwnedFd, i32> {
     let mut fh = LibcFileHandle {
         handle_bytes: 128,
         handle_type: 0,
@@ -63,13 +64,16 @@ fn libc_round_trip(pidfd: i32) -> Result<OwnedFd, i32> {
     };
     back.f_handle[..8].copy_from_slice(&bytes[8..]);
     // SAFETY: a valid file_handle; FD_PIDFS_ROOT is a kernel sentinel.
-    let fd = unsafe { libc::syscall(libc::SYS_open_by_handle_at, -10002, &back, libc::O_CLOEXEC) };
+    let fd = unsafe { libc::syscall(libc::SYS_open_by_handle_at, mount, &back, libc::O_CLOEXEC) };
     if fd < 0 {
         return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
     }
     // SAFETY: a fresh fd from the kernel.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
+
+/// `FD_PIDFS_ROOT` (6.17+).
+const FD_PIDFS_ROOT: i32 = -10002;
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
@@ -93,7 +97,12 @@ fn main() {
     support::bench_ok(&mut g, "pidfs decode (pidfd_from_handle)", || {
         ops.handle_decode()
     });
-    support::bench_ok(&mut g, "libc handle round trip", || libc_round_trip(pidfd));
+    support::bench_ok(&mut g, "libc handle round trip", || {
+        libc_round_trip(pidfd, FD_PIDFS_ROOT)
+    });
+    support::bench_ok(&mut g, "libc round trip, pidfd as mount", || {
+        libc_round_trip(pidfd, pidfd)
+    });
     support::bench_ok(&mut g, "/proc/<pid>/status NSpid", || ops.proc_nspid());
     g.bench_function("encode+decode bytes only", |b| {
         let h = pidfs::PidfsHandle::from_id(0x1234_5678_9abc);
@@ -107,7 +116,12 @@ fn main() {
     let rt = support::try_ns_per_op(grp, "pidfs handle round trip", || ops.handle_roundtrip());
     let enc = support::try_ns_per_op(grp, "pidfs encode", || ops.handle_encode());
     let dec = support::try_ns_per_op(grp, "pidfs decode", || ops.handle_decode());
-    let lrt = support::try_ns_per_op(grp, "libc handle round trip", || libc_round_trip(pidfd));
+    let lrt = support::try_ns_per_op(grp, "libc handle round trip", || {
+        libc_round_trip(pidfd, FD_PIDFS_ROOT)
+    });
+    let lpm = support::try_ns_per_op(grp, "libc round trip, pidfd as mount", || {
+        libc_round_trip(pidfd, pidfd)
+    });
     let proc = support::try_ns_per_op(grp, "/proc status NSpid", || ops.proc_nspid());
     let fork = support::try_ns_per_op(grp, "fork-based translation", || ops.translate_fork());
     support::report_opt(
@@ -117,6 +131,7 @@ fn main() {
             ("pidfs encode", enc),
             ("pidfs decode", dec),
             ("libc handle round trip", lrt),
+            ("libc round trip, pidfd as mount", lpm),
             ("/proc status NSpid", proc),
             ("fork-based translation", fork),
         ],
@@ -125,6 +140,7 @@ fn main() {
     support::ratio_opt(grp, p, ("fork-based translation", fork));
     support::ratio_opt(grp, p, ("/proc status NSpid", proc));
     support::ratio_opt(grp, p, ("libc handle round trip", lrt));
+    support::ratio_opt(grp, p, ("libc round trip, pidfd as mount", lpm));
     support::vs_anchor_opt(grp, "handle_roundtrip", rt);
     support::vs_anchor_opt(grp, "proc_nspid", proc);
     support::vs_anchor_opt(grp, "fork_translate", fork);
