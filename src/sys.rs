@@ -300,16 +300,21 @@ const NR_PPOLL: Nr = arch::__NR_ppoll_time64;
 const NR_PPOLL: Nr = arch::__NR_ppoll;
 
 /// `ppoll(fds, timeout, NULL)`; `None` waits forever.
+///
+/// The kernel writes the time left back through the timeout pointer, so
+/// it gets a private copy, never the caller's shared reference.
 pub(crate) fn ppoll(
     fds: &mut [raw::pollfd],
     timeout: Option<&raw::__kernel_timespec>,
 ) -> Result<usize> {
-    let ts = match timeout {
-        Some(t) => Arg::ptr(t as *const raw::__kernel_timespec),
+    let mut copy = timeout.copied();
+    let ts = match copy.as_mut() {
+        Some(t) => Arg::mut_ptr(t as *mut raw::__kernel_timespec),
         None => Arg::null(),
     };
-    // SAFETY: `fds` is a live slice of `len` pollfds; `ts` is null or a live
-    // 64-bit timespec; no sigmask.
+    // SAFETY: `fds` is a live slice of `len` pollfds; `ts` is null or a live,
+    // exclusively borrowed 64-bit timespec the kernel reads and rewrites; no
+    // sigmask.
     decode(unsafe {
         arch::syscall5(
             NR_PPOLL,
