@@ -102,7 +102,7 @@ fn uname() -> (String, String) {
         let b: Vec<u8> = f
             .iter()
             .take_while(|&&c| c != 0)
-            .map(|&c| c as u8)
+            .map(|&c| c.to_ne_bytes()[0])
             .collect();
         String::from_utf8_lossy(&b).into_owned()
     };
