@@ -447,27 +447,32 @@ fn cmd_wait(args: &[String]) -> Res {
     // The exit status reaches PIDFD_INFO_EXIT when the parent reaps the
     // process (6.15+). Give a parent a moment to do so.
     let deadline = Instant::now() + Duration::from_secs(2);
+    let have_info = pidfs::Features::probe().pidfd_get_info;
+    const UNKNOWN: &str = "exited (status unknown to a non-parent on this kernel)";
     let how = loop {
         match pidfd.info(InfoMask::EXIT) {
             Ok(info) => {
                 if let Some(s) = info.wait_status() {
-                    break Some(describe_status(s));
+                    break describe_status(s);
                 }
-                // Still a zombie (or a kernel without EXIT): wait a little.
-                if !pidfs::Features::probe().pidfd_get_info || Instant::now() > deadline {
-                    break None;
+                // The /proc fallback never knows the status.
+                if !have_info {
+                    break UNKNOWN.to_string();
+                }
+                // Still a zombie: give its parent a moment to reap it.
+                if Instant::now() > deadline {
+                    break "exited (a zombie: its parent has not reaped it yet, so no status)"
+                        .into();
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
-            // Reaped, and the kernel keeps no exit status for others.
-            Err(Errno::ESRCH) => break None,
+            // Reaped, and the kernel keeps no exit status for others
+            // (PIDFD_INFO_EXIT is 6.15+).
+            Err(Errno::ESRCH) => break UNKNOWN.to_string(),
             Err(e) => return Err(sys_err(&format!("PIDFD_GET_INFO(pidfd of {pid})"), e)),
         }
     };
-    match how {
-        Some(h) => println!("pid {pid} {h}"),
-        None => println!("pid {pid} exited (status unknown to a non-parent on this kernel)"),
-    }
+    println!("pid {pid} {how}");
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 //! code (0 ok, 1 runtime error naming the call and errno, 2 usage error).
 //!
 //! The program is the example binary cargo built next to this test
-//! (`target/<triple>/<profile>/examples/pidfs`). Where it is not shipped
+//! (`target/<triple>/<profile>/examples/pidfs`; a plain `cargo test` builds
+//! it, `cargo test --test cli` alone does not rebuild it). Where it is not shipped
 //! (the real-kernel matrix copies only test binaries), this test binary
 //! runs the same code: it includes the example's source, and a constructor
 //! in `.init_array` runs it when `PIDFS_CLI_SELF` is set. Under qemu-user

@@ -5,7 +5,8 @@
 //! reaps and restarts a child that died while it was stopped before the
 //! exec, and on SIGTERM stops everything and exits 0 with no process left.
 //!
-//! minit is the example binary cargo built next to this test; where it is
+//! minit is the example binary cargo built next to this test (a plain
+//! `cargo test` builds it, `cargo test --test minit` alone does not rebuild it); where it is
 //! not shipped (the real-kernel matrix copies only test binaries) this test
 //! binary runs the same code (it includes the example's source and a
 //! constructor runs it when `PIDFS_MINIT_SELF` is set). The services are
