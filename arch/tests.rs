@@ -1,6 +1,5 @@
 //! The number table against two oracles (`libc::SYS_*` on every target,
 //! `sc::nr` on x86_64 and aarch64), and the raw entry against the kernel.
-#![allow(clippy::undocumented_unsafe_blocks)]
 
 use super::*;
 use std::format;
@@ -204,10 +203,14 @@ mod sc_oracle {
     /// pidfs's raw entry and sc's give the same answers.
     #[test]
     fn raw_entry_matches_sc() {
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let ours = unsafe { syscall0(__NR_getpid) }.0;
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let theirs = unsafe { sc::syscall!(GETPID) };
         assert_eq!(ours, theirs);
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let ours = unsafe { syscall1(__NR_close, Arg::int(-1)) }.0;
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let theirs = unsafe { sc::syscall!(CLOSE, -1isize as usize) };
         assert_eq!(ours, theirs);
         assert_eq!(ours as isize, -9, "close(-1) is -EBADF");
@@ -240,6 +243,7 @@ fn six_argument_syscall() {
         .unwrap();
     let mut off_in: i64 = 4;
     let mut off_out: i64 = 2;
+    // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
     let r = unsafe {
         syscall6(
             __NR_copy_file_range,
@@ -263,6 +267,7 @@ fn six_argument_syscall() {
     assert_eq!(&got, &[0, 0, b'4', b'5', b'6', b'7', b'8']);
     // Flags (6th argument) must be 0: a non-zero value is EINVAL, so the
     // sixth register really is read.
+    // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
     let r = unsafe {
         syscall6(
             __NR_copy_file_range,
@@ -283,7 +288,9 @@ fn six_argument_syscall() {
 #[cfg(target_arch = "x86")]
 #[test]
 fn i386_vdso_entry_found_and_agrees() {
+    // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
     let v = unsafe { syscall0(__NR_getpid) }.0;
+    // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
     let i = unsafe { syscall0_via(int80_entry(), __NR_getpid) }.0;
     assert_eq!(v, i);
     assert_eq!(v as u32, std::process::id());
@@ -296,6 +303,7 @@ fn i386_vdso_entry_found_and_agrees() {
     // 4- and 5-argument paths through both entries.
     for callee in [entry(), int80_entry()] {
         let mut fds = [0i32; 2];
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let r = unsafe {
             syscall2_via(
                 callee,
@@ -306,6 +314,7 @@ fn i386_vdso_entry_found_and_agrees() {
         };
         assert_eq!(r.0, 0);
         let buf = *b"four";
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let w = unsafe {
             syscall3_via(
                 callee,
@@ -319,6 +328,7 @@ fn i386_vdso_entry_found_and_agrees() {
         // 5 args: waitid(P_PID, own pid, ...) on a non-child is ECHILD; the
         // 4th (options) and 5th (rusage) registers are read: options 0 is EINVAL.
         let mut info = [0u8; 128];
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let r = unsafe {
             syscall5_via(
                 callee,
@@ -331,6 +341,7 @@ fn i386_vdso_entry_found_and_agrees() {
             )
         };
         assert_eq!(r.0 as isize, -22, "waitid with options 0 is EINVAL");
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let r = unsafe {
             syscall5_via(
                 callee,
@@ -345,9 +356,11 @@ fn i386_vdso_entry_found_and_agrees() {
         assert_eq!(r.0 as isize, -10, "waitid on a non-child is ECHILD");
         // 4 args: pidfd_send_signal(pidfd, 0, NULL, flags): a bad flag is EINVAL.
         let pidfd =
+            // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
             unsafe { syscall2_via(callee, __NR_pidfd_open, Arg::int(v as i32), Arg::uint(0)) }.0
                 as i32;
         assert!(pidfd >= 0);
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let r = unsafe {
             syscall4_via(
                 callee,
@@ -359,6 +372,7 @@ fn i386_vdso_entry_found_and_agrees() {
             )
         };
         assert_eq!(r.0, 0);
+        // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
         let r = unsafe {
             syscall4_via(
                 callee,
@@ -371,6 +385,7 @@ fn i386_vdso_entry_found_and_agrees() {
         };
         assert_eq!(r.0 as isize, -22);
         for fd in [fds[0], fds[1], pidfd] {
+            // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
             let _ = unsafe { syscall1_via(callee, __NR_close, Arg::int(fd)) };
         }
     }

@@ -135,6 +135,9 @@ mod imp {
         }
     }
     impl FromRawFd for OwnedFd {
+        /// # Safety
+        /// As [`FromRawFd::from_raw_fd`]: `fd` is open, owned by nobody
+        /// else, and not -1.
         #[inline]
         unsafe fn from_raw_fd(fd: RawFd) -> Self {
             assert!(fd != -1, "OwnedFd cannot be -1");

@@ -429,18 +429,7 @@ pub fn pidfd_id(pidfd: BorrowedFd<'_>) -> Result<u64> {
     if sys::fstatfs_type(pidfd)? != raw::PIDFS_MAGIC {
         return Err(Errno::EOPNOTSUPP);
     }
-    let mut stx = raw::statx {
-        stx_mask: 0,
-        stx_blksize: 0,
-        stx_attributes: 0,
-        stx_nlink: 0,
-        stx_uid: 0,
-        stx_gid: 0,
-        stx_mode: 0,
-        __spare0: 0,
-        stx_ino: 0,
-        __rest: [0; 27],
-    };
+    let mut stx = raw::statx::zeroed();
     sys::statx_fd(pidfd.as_fd(), raw::STATX_INO, &mut stx)?;
     if stx.stx_mask & raw::STATX_INO == 0 {
         return Err(Errno::EOPNOTSUPP);

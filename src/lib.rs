@@ -26,6 +26,7 @@ mod arch;
 pub mod errno;
 pub mod fd;
 mod flags;
+mod path;
 pub mod raw;
 mod sys;
 

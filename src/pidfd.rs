@@ -668,51 +668,7 @@ pub fn setns(fd: BorrowedFd<'_>, nstype: NsFlags) -> Result<()> {
 
 // ---- crate-private /proc helpers ----
 
-/// A NUL-terminated path built on the stack.
-pub(crate) struct PathBuf {
-    buf: [u8; 96],
-    len: usize,
-    overflow: bool,
-}
-
-impl PathBuf {
-    pub(crate) fn new() -> PathBuf {
-        PathBuf {
-            buf: [0; 96],
-            len: 0,
-            overflow: false,
-        }
-    }
-    pub(crate) fn push(&mut self, s: &[u8]) {
-        // Keep one byte for the NUL; reject interior NULs.
-        if self.len + s.len() >= self.buf.len() || s.contains(&0) {
-            self.overflow = true;
-            return;
-        }
-        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
-        self.len += s.len();
-    }
-    pub(crate) fn push_u32(&mut self, mut v: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        self.push(&digits[i..]);
-    }
-    pub(crate) fn as_cstr(&mut self) -> Result<&CStr> {
-        if self.overflow {
-            return Err(Errno::ENAMETOOLONG);
-        }
-        self.buf[self.len] = 0;
-        CStr::from_bytes_with_nul(&self.buf[..=self.len]).map_err(|_| Errno::EINVAL)
-    }
-}
+pub(crate) use crate::path::PathBuf;
 
 /// Reads a whole (small) file into `buf`; returns the length read.
 pub(crate) fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {

@@ -94,7 +94,6 @@ use crate::ns::{self, ns_get_parent};
 use crate::parse::{self, NsPids, ProcStatus};
 use crate::spawn::{Forked, fork_pidfd};
 use crate::{raw, sys};
-use core::ffi::CStr;
 use core::time::Duration;
 
 /// How a [`Translator`] translates.
@@ -293,9 +292,9 @@ fn check_pidns(ns: BorrowedFd<'_>) -> Result<()> {
             }
             let mut path = PathBuf::new();
             path.push(b"/proc/self/fd/");
-            path.push_num(ns.as_raw_fd() as u32);
+            path.push_u32(ns.as_raw_fd() as u32);
             let mut link = [0u8; 64];
-            match sys::readlinkat(crate::fd_cwd(), path.as_cstr(), &mut link) {
+            match sys::readlinkat(crate::fd_cwd(), path.as_cstr()?, &mut link) {
                 Ok(n) if link[..n].starts_with(b"pid:[") => Ok(()),
                 Ok(_) => Err(Errno::EINVAL),
                 // No /proc: let setns decide (it answers EINVAL too).
@@ -693,57 +692,13 @@ pub mod __private {
 // ---------------------------------------------------------------------------
 // The /proc method.
 
-/// A NUL-terminated path built on the stack.
-struct PathBuf {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl PathBuf {
-    fn new() -> PathBuf {
-        PathBuf {
-            buf: [0; 64],
-            len: 0,
-        }
-    }
-    fn push(&mut self, s: &[u8]) {
-        let n = s.len().min(self.buf.len() - 1 - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s[..n]);
-        self.len += n;
-    }
-    fn push_num(&mut self, mut v: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        self.push(&digits[i..]);
-    }
-    /// `/proc/<pid>/<leaf>`.
-    fn proc(pid: i32, leaf: &[u8]) -> PathBuf {
-        let mut p = PathBuf::new();
-        p.push(b"/proc/");
-        p.push_num(pid as u32);
-        p.push(b"/");
-        p.push(leaf);
-        p
-    }
-    fn as_cstr(&mut self) -> &CStr {
-        self.buf[self.len] = 0;
-        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c"")
-    }
-}
+use crate::path::PathBuf;
 
 const STATUS_MAX: usize = 8192;
 
 /// Reads and parses a status file; `ENOENT` (no such task) becomes `ESRCH`.
 fn read_status(path: &mut PathBuf) -> Result<ProcStatus> {
-    let fd = sys::open_cwd(path.as_cstr(), raw::O_RDONLY | raw::O_CLOEXEC, 0)
+    let fd = sys::open_cwd(path.as_cstr()?, raw::O_RDONLY | raw::O_CLOEXEC, 0)
         .map_err(|e| if e == Errno::ENOENT { Errno::ESRCH } else { e })?;
     let mut buf = [0u8; STATUS_MAX];
     // One read: procfs renders the whole file for it (8 KiB is several
@@ -758,30 +713,15 @@ fn read_status(path: &mut PathBuf) -> Result<ProcStatus> {
     parse::parse_proc_status(&buf[..n]).ok_or(Errno::EIO)
 }
 
-fn zeroed_statx() -> raw::statx {
-    raw::statx {
-        stx_mask: 0,
-        stx_blksize: 0,
-        stx_attributes: 0,
-        stx_nlink: 0,
-        stx_uid: 0,
-        stx_gid: 0,
-        stx_mode: 0,
-        __spare0: 0,
-        stx_ino: 0,
-        __rest: [0; 27],
-    }
-}
-
 fn ino_of_fd(fd: BorrowedFd<'_>) -> Result<u64> {
-    let mut st = zeroed_statx();
+    let mut st = raw::statx::zeroed();
     sys::statx_fd(fd, raw::STATX_INO, &mut st)?;
     Ok(st.stx_ino)
 }
 
 fn ino_of_path(path: &mut PathBuf) -> Result<u64> {
-    let mut st = zeroed_statx();
-    sys::statx_at(crate::fd_cwd(), path.as_cstr(), 0, raw::STATX_INO, &mut st)
+    let mut st = raw::statx::zeroed();
+    sys::statx_at(crate::fd_cwd(), path.as_cstr()?, 0, raw::STATX_INO, &mut st)
         .map_err(|e| if e == Errno::ENOENT { Errno::ESRCH } else { e })?;
     Ok(st.stx_ino)
 }
@@ -899,7 +839,7 @@ fn task_under(tid: i32, levels: usize, depth: usize, ns_ino: u64) -> Result<bool
     if levels - 1 == depth {
         return Ok(ino_of_path(&mut path)? == ns_ino);
     }
-    let fd = sys::open_cwd(path.as_cstr(), raw::O_RDONLY | raw::O_CLOEXEC, 0)
+    let fd = sys::open_cwd(path.as_cstr()?, raw::O_RDONLY | raw::O_CLOEXEC, 0)
         .map_err(|e| if e == Errno::ENOENT { Errno::ESRCH } else { e })?;
     let mut cur: OwnedFd = fd;
     for _ in 0..(levels - 1 - depth) {
@@ -948,7 +888,7 @@ fn for_each_task_dir<R>(
         Some(t) => PathBuf::proc(t, b"task"),
     };
     let dir = sys::open_cwd(
-        path.as_cstr(),
+        path.as_cstr()?,
         raw::O_RDONLY | raw::O_DIRECTORY | raw::O_CLOEXEC,
         0,
     )

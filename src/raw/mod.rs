@@ -381,6 +381,22 @@ pub struct statx {
     pub stx_ino: u64,
     pub __rest: [u64; 27],
 }
+impl statx {
+    pub const fn zeroed() -> statx {
+        statx {
+            stx_mask: 0,
+            stx_blksize: 0,
+            stx_attributes: 0,
+            stx_nlink: 0,
+            stx_uid: 0,
+            stx_gid: 0,
+            stx_mode: 0,
+            __spare0: 0,
+            stx_ino: 0,
+            __rest: [0; 27],
+        }
+    }
+}
 const_assert_eq!(size_of::<statx>(), 256);
 const_assert_eq!(offset_of!(statx, stx_mask), 0);
 const_assert_eq!(offset_of!(statx, stx_nlink), 16);

@@ -1,0 +1,61 @@
+//! Paths built on the stack (no allocation): `/proc/<pid>/status` and the
+//! like.
+
+use crate::errno::{Errno, Result};
+use core::ffi::CStr;
+
+/// A NUL-terminated path built on the stack.
+pub(crate) struct PathBuf {
+    buf: [u8; 96],
+    len: usize,
+    overflow: bool,
+}
+
+impl PathBuf {
+    pub(crate) fn new() -> PathBuf {
+        PathBuf {
+            buf: [0; 96],
+            len: 0,
+            overflow: false,
+        }
+    }
+    pub(crate) fn push(&mut self, s: &[u8]) {
+        // Keep one byte for the NUL; reject interior NULs.
+        if self.len + s.len() >= self.buf.len() || s.contains(&0) {
+            self.overflow = true;
+            return;
+        }
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
+        self.len += s.len();
+    }
+    pub(crate) fn push_u32(&mut self, mut v: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.push(&digits[i..]);
+    }
+    /// `/proc/<pid>/<leaf>`.
+    pub(crate) fn proc(pid: i32, leaf: &[u8]) -> PathBuf {
+        let mut p = PathBuf::new();
+        p.push(b"/proc/");
+        p.push_u32(pid as u32);
+        p.push(b"/");
+        p.push(leaf);
+        p
+    }
+    /// The path with its NUL; `ENAMETOOLONG` if a push did not fit.
+    pub(crate) fn as_cstr(&mut self) -> Result<&CStr> {
+        if self.overflow {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        self.buf[self.len] = 0;
+        CStr::from_bytes_with_nul(&self.buf[..=self.len]).map_err(|_| Errno::EINVAL)
+    }
+}
