@@ -53,20 +53,14 @@ run_tests no_std-aarch64 $TA --no-default-features --lib
 step "benches: build (native and cross), quick runs against the C anchor"
 bash ci/bench.sh 2>&1 | tee "$logs/bench.log"
 
-if [ -f ci/handles-cross-arch.sh ]; then
-  step "handles across architectures (x86_64 <-> i686)"
-  bash ci/handles-cross-arch.sh 2>&1 | tee "$logs/xarch.log"
-fi
+step "handles across architectures (x86_64 <-> i686, aarch64)"
+bash ci/handles-cross-arch.sh 2>&1 | tee "$logs/xarch.log"
 
-if [ -f ci/fuzz.sh ]; then
-  step "fuzzing (stable, -s none)"
-  bash ci/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
-fi
+step "fuzzing (stable, -s none, ${PIDFS_FUZZ_SECONDS:-30} s per target)"
+bash ci/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
 
-if [ -f ci/kernels.sh ]; then
-  step "real-kernel matrix (qemu-system)"
-  bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log"
-fi
+step "real-kernel matrix (qemu-system)"
+bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log"
 
 step summary
 total_p=0; total_f=0
@@ -76,7 +70,8 @@ for f in "$logs"/test-*.log; do
   printf 'target %-16s %5d passed, %d failed\n' "$name:" "$p" "$fl"
   total_p=$((total_p + p)); total_f=$((total_f + fl))
 done
-[ -f "$logs/kernels.log" ] && grep -a '^kernel ' "$logs/kernels.log" || true
+grep -a '^pid reuse events' "$logs"/test-*.log || true
+grep -a '^kernel ' "$logs/kernels.log" || true
 echo "ci time: $(( $(date +%s) - start ))s"
 echo "total: $total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]
