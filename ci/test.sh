@@ -61,6 +61,7 @@ bash ci/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
 
 step "real-kernel matrix (qemu-system)"
 bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log"
+python3 ci/support-table.py | tee "$logs/support-table.md"
 
 step summary
 total_p=0; total_f=0
