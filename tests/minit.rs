@@ -356,6 +356,19 @@ fn life(tag: &str, extra: &[&str]) {
     // zombie of minit's at the exec, reopened, reaped and restarted after.
     let b_fd = run.service_pidfd(kv(&b0, "pid").parse().unwrap(), handle_of(&b0));
     run.signal(libc::SIGSTOP);
+    // kill() returns before the stop takes effect; a SIGCHLD that arrived
+    // first would be taken by minit's sigtimedwait before it stops.
+    let stat = format!("/proc/{}/stat", run.host_pid);
+    let stopped = common::wait_until(Duration::from_secs(20), || {
+        let s = std::fs::read_to_string(&stat).unwrap_or_default();
+        s.rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('T'))
+    });
+    assert!(
+        stopped,
+        "minit did not stop: {:?}",
+        std::fs::read_to_string(&stat)
+    );
     b_fd.kill(libc::SIGKILL).unwrap();
     assert!(b_fd.poll(Some(Duration::from_secs(10))).unwrap());
     run.signal(libc::SIGHUP);
