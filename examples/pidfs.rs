@@ -485,18 +485,7 @@ fn cmd_features(args: &[String]) -> Res {
     );
     println!("kernel release: {}", pidfs::KernelRelease::get());
     let f = pidfs::Features::probe();
-    let rows = [
-        ("pidfd_open", f.pidfd_open, "5.3"),
-        ("PIDFD_THREAD", f.pidfd_thread, "6.9"),
-        ("pidfs (one inode per process)", f.pidfs, "6.9"),
-        ("PIDFD_GET_*_NAMESPACE", f.pidfd_get_namespace, "6.11"),
-        ("nsfs pid ioctls", f.nsfs_pid_ioctls, "6.11"),
-        ("PIDFD_GET_INFO", f.pidfd_get_info, "6.13"),
-        ("pidfs file handles", f.file_handles, "6.14"),
-        ("PIDFD_SELF_*", f.pidfd_self, "6.15"),
-        ("FD_PIDFS_ROOT", f.fd_pidfs_root, "6.17"),
-        ("clone3", f.clone3, "5.3"),
-    ];
+    let rows = f.table();
     for (name, ok, since) in rows {
         println!(
             "  {:<32} {:<4} (since {since})",

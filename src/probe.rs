@@ -84,6 +84,24 @@ impl Features {
         drop::<OwnedFd>(pidfd);
         f
     }
+
+    /// The probed features as `(name, available, first kernel)` rows, in
+    /// the order of the kernel's history: what `tour` and the `pidfs
+    /// features` command print.
+    pub fn table(&self) -> [(&'static str, bool, &'static str); 10] {
+        [
+            ("pidfd_open", self.pidfd_open, "5.3"),
+            ("clone3", self.clone3, "5.3"),
+            ("PIDFD_THREAD", self.pidfd_thread, "6.9"),
+            ("pidfs (one inode per process)", self.pidfs, "6.9"),
+            ("PIDFD_GET_*_NAMESPACE", self.pidfd_get_namespace, "6.11"),
+            ("nsfs pid ioctls", self.nsfs_pid_ioctls, "6.11"),
+            ("PIDFD_GET_INFO", self.pidfd_get_info, "6.13"),
+            ("pidfs file handles", self.file_handles, "6.14"),
+            ("PIDFD_SELF_*", self.pidfd_self, "6.15"),
+            ("FD_PIDFS_ROOT", self.fd_pidfs_root, "6.17"),
+        ]
+    }
 }
 
 fn probe_nsfs() -> bool {
