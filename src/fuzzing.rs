@@ -50,38 +50,8 @@ pub fn run(name: &str, data: &[u8]) -> bool {
     true
 }
 
-/// A fixed stack buffer that `write!` can fill (no allocation); writes
-/// past its end fail with `fmt::Error`.
-struct Buf {
-    buf: [u8; 1024],
-    len: usize,
-}
-
-impl Buf {
-    const fn new() -> Buf {
-        Buf {
-            buf: [0; 1024],
-            len: 0,
-        }
-    }
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
-impl Write for Buf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let b = s.as_bytes();
-        let end = self
-            .len
-            .checked_add(b.len())
-            .filter(|&e| e <= self.buf.len())
-            .ok_or(fmt::Error)?;
-        self.buf[self.len..end].copy_from_slice(b);
-        self.len = end;
-        Ok(())
-    }
-}
+/// The fuzz bodies' format buffer (1 KiB).
+type Buf = crate::path::FmtBuf<1024>;
 
 /// Writes `pids` tab-separated, as the kernel prints an `NSpid:` value.
 fn write_pids(b: &mut Buf, pids: &NsPids) -> fmt::Result {

@@ -848,7 +848,7 @@ pub fn fuzz_decode(data: &[u8]) {
                     .parse::<PidfsHandle>(),
                 Ok(h)
             );
-            let mut buf = FmtBuf::new();
+            let mut buf = crate::path::FmtBuf::<64>::new();
             assert!(fmt::Write::write_fmt(&mut buf, format_args!("{h}")).is_ok());
             assert_eq!(buf.as_bytes(), &hex[..]);
             assert_eq!(PidfsHandle::from_file_handle(&h.to_file_handle()), Ok(h));
@@ -920,38 +920,6 @@ pub fn fuzz_decode(data: &[u8]) {
                 }
             }
         }
-    }
-}
-
-/// A fixed buffer for checking `Display` output without allocating.
-struct FmtBuf {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl FmtBuf {
-    const fn new() -> FmtBuf {
-        FmtBuf {
-            buf: [0; 64],
-            len: 0,
-        }
-    }
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
-impl fmt::Write for FmtBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let b = s.as_bytes();
-        let end = self
-            .len
-            .checked_add(b.len())
-            .filter(|&e| e <= self.buf.len())
-            .ok_or(fmt::Error)?;
-        self.buf[self.len..end].copy_from_slice(b);
-        self.len = end;
-        Ok(())
     }
 }
 

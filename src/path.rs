@@ -1,5 +1,5 @@
-//! Paths built on the stack (no allocation): `/proc/<pid>/status` and the
-//! like.
+//! Stack buffers (no allocation): paths such as `/proc/<pid>/status`, and
+//! a `fmt::Write` target for checking `Display` output.
 
 use crate::errno::{Errno, Result};
 use core::ffi::CStr;
@@ -57,5 +57,38 @@ impl PathBuf {
         }
         self.buf[self.len] = 0;
         CStr::from_bytes_with_nul(&self.buf[..=self.len]).map_err(|_| Errno::EINVAL)
+    }
+}
+
+/// A fixed stack buffer that `write!` can fill; writes past its end fail
+/// with `fmt::Error`.
+pub(crate) struct FmtBuf<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> FmtBuf<N> {
+    pub(crate) const fn new() -> Self {
+        FmtBuf {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl<const N: usize> core::fmt::Write for FmtBuf<N> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let b = s.as_bytes();
+        let end = self
+            .len
+            .checked_add(b.len())
+            .filter(|&e| e <= N)
+            .ok_or(core::fmt::Error)?;
+        self.buf[self.len..end].copy_from_slice(b);
+        self.len = end;
+        Ok(())
     }
 }
