@@ -283,8 +283,8 @@ impl PidFd {
     /// so neither pid can have been reused in between.
     ///
     /// # Errors
-    /// Before 6.9 only: `ESRCH` if both processes have been reaped (they
-    /// cannot be told apart any more). A reaped process and a live one are
+    /// Before 6.9 only: `ESRCH` if both processes have exited (they cannot
+    /// be told apart any more). An exited process and a live one are
     /// different (`Ok(false)`).
     ///
     /// # Kernel support
@@ -297,12 +297,16 @@ impl PidFd {
         }
         let a = fdinfo_pid(self.as_fd())?;
         let b = fdinfo_pid(other.as_fd())?;
-        let alive_a = is_alive(self.as_fd())?;
-        let alive_b = is_alive(other.as_fd())?;
-        match (alive_a, alive_b) {
+        // Both alive after both pids were read: neither number can have
+        // been reused in between, so equal numbers mean one process.
+        // `self` dead before `other` is seen alive: two processes. `self`
+        // alive but `other` dead: `self` may have died in between, so look
+        // at `self` again (a process never comes back to life).
+        match (is_alive(self.as_fd())?, is_alive(other.as_fd())?) {
             (true, true) => Ok(a == b),
-            (false, false) => Err(Errno::ESRCH),
-            _ => Ok(false),
+            (false, true) => Ok(false),
+            (true, false) if is_alive(self.as_fd())? => Ok(false),
+            _ => Err(Errno::ESRCH),
         }
     }
 

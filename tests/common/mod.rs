@@ -31,6 +31,14 @@ pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
     if pid == 0 {
+        // libtest captures a test's output in memory, so a panic message
+        // printed in the forked child would be lost with it: write it
+        // straight to fd 2 instead (the kernel matrix's console shows it).
+        std::panic::set_hook(Box::new(|info| {
+            let msg = format!("[forked test child {}] {info}\n", std::process::id());
+            // SAFETY: writes a live buffer to fd 2.
+            unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
+        }));
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         // SAFETY: leave without running the parent's atexit handlers.
         unsafe { libc::_exit(if r.is_ok() { 0 } else { 101 }) }
