@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every bench (and examples/bench_report) natively and as static
+# Builds every bench (and bench/examples/bench_report) natively and as static
 # musl binaries for i686 and aarch64 (checked with `file`), then runs each
 # bench binary once in criterion's quick mode the way a user on a board
 # would (`./handles-xxxx --bench --quick`): x86_64 and i686 natively, side
@@ -30,9 +30,9 @@ echo "== build ($(el))"
 # translate-<hash> too, so the name alone is ambiguous): keep its list.
 build() { # [--target t]
   local log=target/anchor/build.log
-  if ! cargo bench --no-run "$@" >"$log" 2>&1; then cat "$log" >&2; return 1; fi
+  if ! cargo bench -p pidfs-bench --no-run "$@" >"$log" 2>&1; then cat "$log" >&2; return 1; fi
   sed -n 's/.*Executable benches\/\([a-z_]*\)\.rs (\(.*\))/\1 \2/p' "$log"
-  cargo build -q --release --example bench_report "$@"
+  cargo build -q --release -p pidfs-bench --example bench_report "$@"
 }
 build >target/anchor/benches-native.txt
 for t in $T32 $TA; do build --target "$t" >"target/anchor/benches-$t.txt"; done
