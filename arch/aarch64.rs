@@ -108,6 +108,43 @@ pub(crate) unsafe fn syscall6(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Ar
     Ret(r)
 }
 
+/// `exit_group`-style calls that never return: `svc 0`, then `udf #0`
+/// so that a return (a seccomp filter that says no) traps.
+///
+/// # Safety
+/// `nr` must be a syscall that ends the thread or process.
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn(nr: Nr, a0: Arg) -> ! {
+    // SAFETY: `svc 0`; the kernel does not return from `nr` (the caller's
+    // promise), and `udf #0` traps if it ever does.
+    unsafe {
+        asm!("svc 0", "udf #0", in("x8") nr.into_raw(), in("x0") a0.into_raw(),
+             options(noreturn, nostack));
+    }
+}
+
+/// The 64-bit-clean variant of each call that has several (on aarch64 the
+/// plain one): `src/sys` names these, never a `cfg(target_arch)`.
+pub(crate) mod wide {
+    use super::Nr;
+    use super::nr::*;
+    pub(crate) const FCNTL: Nr = __NR_fcntl;
+    pub(crate) const FSTATFS: Nr = __NR_fstatfs;
+    /// `Some(size)` where `FSTATFS` is `fstatfs64(fd, size, buf)`.
+    pub(crate) const FSTATFS64_SIZE: Option<usize> = None;
+    pub(crate) const PPOLL: Nr = __NR_ppoll;
+    pub(crate) const CLOCK_NANOSLEEP: Nr = __NR_clock_nanosleep;
+    pub(crate) const CLOCK_GETTIME: Nr = __NR_clock_gettime;
+    pub(crate) const RT_SIGTIMEDWAIT: Nr = __NR_rt_sigtimedwait;
+    pub(crate) const GETUID: Nr = __NR_getuid;
+    pub(crate) const GETGID: Nr = __NR_getgid;
+    pub(crate) const GETEUID: Nr = __NR_geteuid;
+    pub(crate) const GETEGID: Nr = __NR_getegid;
+    pub(crate) const SETUID: Nr = __NR_setuid;
+    pub(crate) const SETGID: Nr = __NR_setgid;
+    pub(crate) const SETGROUPS: Nr = __NR_setgroups;
+}
+
 /// aarch64 syscall numbers (include/uapi/asm-generic/unistd.h).
 /// Checked against `sc::nr` and `libc::SYS_*` in the tests.
 #[allow(non_upper_case_globals)]
@@ -116,10 +153,13 @@ pub(crate) mod nr {
     pub(crate) const __NR_dup3: Nr = Nr(24);
     pub(crate) const __NR_fcntl: Nr = Nr(25);
     pub(crate) const __NR_ioctl: Nr = Nr(29);
+    pub(crate) const __NR_mkdirat: Nr = Nr(34);
     pub(crate) const __NR_umount2: Nr = Nr(39);
     pub(crate) const __NR_mount: Nr = Nr(40);
     pub(crate) const __NR_fstatfs: Nr = Nr(44);
+    pub(crate) const __NR_faccessat: Nr = Nr(48);
     pub(crate) const __NR_chdir: Nr = Nr(49);
+    pub(crate) const __NR_fchdir: Nr = Nr(50);
     pub(crate) const __NR_openat: Nr = Nr(56);
     pub(crate) const __NR_close: Nr = Nr(57);
     pub(crate) const __NR_pipe2: Nr = Nr(59);
@@ -128,11 +168,14 @@ pub(crate) mod nr {
     pub(crate) const __NR_read: Nr = Nr(63);
     pub(crate) const __NR_write: Nr = Nr(64);
     pub(crate) const __NR_ppoll: Nr = Nr(73);
+    pub(crate) const __NR_signalfd4: Nr = Nr(74);
     pub(crate) const __NR_readlinkat: Nr = Nr(78);
+    pub(crate) const __NR_sync: Nr = Nr(81);
     pub(crate) const __NR_exit: Nr = Nr(93);
     pub(crate) const __NR_exit_group: Nr = Nr(94);
     pub(crate) const __NR_waitid: Nr = Nr(95);
     pub(crate) const __NR_unshare: Nr = Nr(97);
+    pub(crate) const __NR_clock_gettime: Nr = Nr(113);
     pub(crate) const __NR_clock_nanosleep: Nr = Nr(115);
     pub(crate) const __NR_sched_yield: Nr = Nr(124);
     pub(crate) const __NR_kill: Nr = Nr(129);
@@ -140,8 +183,15 @@ pub(crate) mod nr {
     pub(crate) const __NR_rt_sigaction: Nr = Nr(134);
     pub(crate) const __NR_rt_sigprocmask: Nr = Nr(135);
     pub(crate) const __NR_rt_sigtimedwait: Nr = Nr(137);
+    pub(crate) const __NR_reboot: Nr = Nr(142);
+    pub(crate) const __NR_setgid: Nr = Nr(144);
+    pub(crate) const __NR_setuid: Nr = Nr(146);
+    pub(crate) const __NR_setpgid: Nr = Nr(154);
+    pub(crate) const __NR_getpgid: Nr = Nr(155);
     pub(crate) const __NR_setsid: Nr = Nr(157);
+    pub(crate) const __NR_setgroups: Nr = Nr(159);
     pub(crate) const __NR_uname: Nr = Nr(160);
+    pub(crate) const __NR_umask: Nr = Nr(166);
     pub(crate) const __NR_prctl: Nr = Nr(167);
     pub(crate) const __NR_getpid: Nr = Nr(172);
     pub(crate) const __NR_getppid: Nr = Nr(173);
@@ -157,14 +207,18 @@ pub(crate) mod nr {
     pub(crate) const __NR_clone: Nr = Nr(220);
     pub(crate) const __NR_execve: Nr = Nr(221);
     pub(crate) const __NR_wait4: Nr = Nr(260);
+    pub(crate) const __NR_prlimit64: Nr = Nr(261);
     pub(crate) const __NR_name_to_handle_at: Nr = Nr(264);
     pub(crate) const __NR_open_by_handle_at: Nr = Nr(265);
     pub(crate) const __NR_setns: Nr = Nr(268);
     pub(crate) const __NR_getrandom: Nr = Nr(278);
-    pub(crate) const __NR_statx: Nr = Nr(291);
+    pub(crate) const __NR_execveat: Nr = Nr(281);
     pub(crate) const __NR_copy_file_range: Nr = Nr(285);
+    pub(crate) const __NR_statx: Nr = Nr(291);
     pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
     pub(crate) const __NR_pidfd_open: Nr = Nr(434);
     pub(crate) const __NR_clone3: Nr = Nr(435);
+    pub(crate) const __NR_close_range: Nr = Nr(436);
+    pub(crate) const __NR_openat2: Nr = Nr(437);
     pub(crate) const __NR_pidfd_getfd: Nr = Nr(438);
 }

@@ -69,6 +69,23 @@ check_libc!(
     __NR_lseek = SYS_lseek,
     __NR_getrandom = SYS_getrandom,
     __NR_copy_file_range = SYS_copy_file_range,
+    __NR_openat2 = SYS_openat2,
+    __NR_reboot = SYS_reboot,
+    __NR_execveat = SYS_execveat,
+    __NR_signalfd4 = SYS_signalfd4,
+    __NR_setpgid = SYS_setpgid,
+    __NR_getpgid = SYS_getpgid,
+    __NR_sync = SYS_sync,
+    __NR_prlimit64 = SYS_prlimit64,
+    __NR_mkdirat = SYS_mkdirat,
+    __NR_fchdir = SYS_fchdir,
+    __NR_close_range = SYS_close_range,
+    __NR_umask = SYS_umask,
+    __NR_faccessat = SYS_faccessat,
+    __NR_setuid = SYS_setuid,
+    __NR_setgid = SYS_setgid,
+    __NR_setgroups = SYS_setgroups,
+    __NR_clock_gettime = SYS_clock_gettime,
 );
 
 #[cfg(target_arch = "x86")]
@@ -124,6 +141,22 @@ check_libc!(
     __NR_lseek = SYS_lseek,
     __NR_getrandom = SYS_getrandom,
     __NR_copy_file_range = SYS_copy_file_range,
+    __NR_openat2 = SYS_openat2,
+    __NR_reboot = SYS_reboot,
+    __NR_execveat = SYS_execveat,
+    __NR_signalfd4 = SYS_signalfd4,
+    __NR_setpgid = SYS_setpgid,
+    __NR_getpgid = SYS_getpgid,
+    __NR_sync = SYS_sync,
+    __NR_prlimit64 = SYS_prlimit64,
+    __NR_mkdirat = SYS_mkdirat,
+    __NR_fchdir = SYS_fchdir,
+    __NR_close_range = SYS_close_range,
+    __NR_umask = SYS_umask,
+    __NR_faccessat = SYS_faccessat,
+    __NR_setuid32 = SYS_setuid32,
+    __NR_setgid32 = SYS_setgid32,
+    __NR_setgroups32 = SYS_setgroups32,
 );
 
 /// i386 literal values from arch/x86/entry/syscalls/syscall_32.tbl (sc does
@@ -149,6 +182,14 @@ fn numbers_match_syscall_32_tbl() {
         (__NR_fstatfs64, 269),
         (__NR_getpid, 20),
         (__NR_gettid, 224),
+        (__NR_openat2, 437),
+        (__NR_reboot, 88),
+        (__NR_execveat, 358),
+        (__NR_signalfd4, 327),
+        (__NR_setuid32, 213),
+        (__NR_setgroups32, 206),
+        (__NR_clock_gettime64, 403),
+        (__NR_close_range, 436),
     ];
     for (ours, want) in table {
         assert_eq!(ours.0, *want);

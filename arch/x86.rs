@@ -21,37 +21,29 @@
 //! for the syscall it makes.
 
 use super::{Arg, Nr, Ret};
-use core::arch::{asm, global_asm};
+use core::arch::asm;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 pub(crate) use nr::*;
 
-// The `int 0x80` entry, callable like `__kernel_vsyscall`: registers in,
-// eax out, every other register preserved.
-global_asm!(
-    ".pushsection .text.__pidfs_int80_entry,\"ax\",@progbits",
-    ".p2align 4",
-    ".hidden __pidfs_int80_entry",
-    ".globl __pidfs_int80_entry",
-    ".type __pidfs_int80_entry, @function",
-    "__pidfs_int80_entry:",
-    "    int 0x80",
-    "    ret",
-    ".size __pidfs_int80_entry, .-__pidfs_int80_entry",
-    ".popsection",
-);
-
-unsafe extern "C" {
-    // Not a C function: only its address is taken, and it is only ever
-    // entered through `call` in the asm below with the syscall registers.
-    fn __pidfs_int80_entry();
+/// The `int 0x80` entry, callable like `__kernel_vsyscall`: registers in,
+/// eax out, every other register preserved. Only its address is used, and
+/// only `call` in the asm below enters it, with the syscall registers.
+///
+/// A naked Rust function rather than a `global_asm!` symbol: its name is
+/// mangled with this crate's hash, so a program that links two copies of
+/// pidfs (two versions, or a renamed copy) has two distinct stubs instead
+/// of a `duplicate symbol` link error.
+#[unsafe(naked)]
+unsafe extern "C" fn int80_stub() {
+    core::arch::naked_asm!("int 0x80", "ret")
 }
 
 /// The `int 0x80` stub's address.
 #[inline(always)]
 pub(crate) fn int80_entry() -> usize {
-    __pidfs_int80_entry as *const () as usize
+    int80_stub as *const () as usize
 }
 
 /// 0 until resolved; then `__kernel_vsyscall` or the `int 0x80` stub.
@@ -350,6 +342,46 @@ pub(crate) unsafe fn syscall6(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Ar
     unsafe { syscall6_via(entry(), nr, a0, a1, a2, a3, a4, a5) }
 }
 
+/// `exit_group`-style calls that never return, through the same entry as
+/// every other call, then `ud2` so that a return traps.
+///
+/// # Safety
+/// `nr` must be a syscall that ends the thread or process.
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn(nr: Nr, a0: Arg) -> ! {
+    // SAFETY: `call` into the vDSO entry or the stub with the syscall
+    // registers; the kernel does not return from `nr` (the caller's
+    // promise), and `ud2` traps if it ever does.
+    unsafe {
+        asm!("call {callee}", "ud2", callee = in(reg) entry(), in("eax") nr.into_raw(),
+             in("ebx") a0.into_raw(), options(noreturn));
+    }
+}
+
+/// The 64-bit-clean variant of each call that has several: on i386 the
+/// `*64`, `*32` and `*_time64` ones. `src/sys` names these, never a
+/// `cfg(target_arch)`.
+pub(crate) mod wide {
+    use super::Nr;
+    use super::nr::*;
+    pub(crate) const FCNTL: Nr = __NR_fcntl64;
+    pub(crate) const FSTATFS: Nr = __NR_fstatfs64;
+    /// `Some(size)` where `FSTATFS` is `fstatfs64(fd, size, buf)`: i386's
+    /// `struct statfs64` is 84 bytes.
+    pub(crate) const FSTATFS64_SIZE: Option<usize> = Some(84);
+    pub(crate) const PPOLL: Nr = __NR_ppoll_time64;
+    pub(crate) const CLOCK_NANOSLEEP: Nr = __NR_clock_nanosleep_time64;
+    pub(crate) const CLOCK_GETTIME: Nr = __NR_clock_gettime64;
+    pub(crate) const RT_SIGTIMEDWAIT: Nr = __NR_rt_sigtimedwait_time64;
+    pub(crate) const GETUID: Nr = __NR_getuid32;
+    pub(crate) const GETGID: Nr = __NR_getgid32;
+    pub(crate) const GETEUID: Nr = __NR_geteuid32;
+    pub(crate) const GETEGID: Nr = __NR_getegid32;
+    pub(crate) const SETUID: Nr = __NR_setuid32;
+    pub(crate) const SETGID: Nr = __NR_setgid32;
+    pub(crate) const SETGROUPS: Nr = __NR_setgroups32;
+}
+
 /// i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl).
 /// Checked against literal table values and `libc::SYS_*` in the tests.
 /// Where i386 has a 64-bit-clean variant (`fstatfs64`, `fcntl64`,
@@ -366,14 +398,20 @@ pub(crate) mod nr {
     pub(crate) const __NR_lseek: Nr = Nr(19);
     pub(crate) const __NR_getpid: Nr = Nr(20);
     pub(crate) const __NR_mount: Nr = Nr(21);
+    pub(crate) const __NR_sync: Nr = Nr(36);
     pub(crate) const __NR_kill: Nr = Nr(37);
     pub(crate) const __NR_umount2: Nr = Nr(52);
     pub(crate) const __NR_ioctl: Nr = Nr(54);
+    pub(crate) const __NR_setpgid: Nr = Nr(57);
+    pub(crate) const __NR_umask: Nr = Nr(60);
     pub(crate) const __NR_getppid: Nr = Nr(64);
     pub(crate) const __NR_setsid: Nr = Nr(66);
+    pub(crate) const __NR_reboot: Nr = Nr(88);
     pub(crate) const __NR_wait4: Nr = Nr(114);
     pub(crate) const __NR_clone: Nr = Nr(120);
     pub(crate) const __NR_uname: Nr = Nr(122);
+    pub(crate) const __NR_getpgid: Nr = Nr(132);
+    pub(crate) const __NR_fchdir: Nr = Nr(133);
     pub(crate) const __NR_sched_yield: Nr = Nr(158);
     pub(crate) const __NR_prctl: Nr = Nr(172);
     pub(crate) const __NR_rt_sigaction: Nr = Nr(174);
@@ -382,6 +420,9 @@ pub(crate) mod nr {
     pub(crate) const __NR_getgid32: Nr = Nr(200);
     pub(crate) const __NR_geteuid32: Nr = Nr(201);
     pub(crate) const __NR_getegid32: Nr = Nr(202);
+    pub(crate) const __NR_setgroups32: Nr = Nr(206);
+    pub(crate) const __NR_setuid32: Nr = Nr(213);
+    pub(crate) const __NR_setgid32: Nr = Nr(214);
     pub(crate) const __NR_getdents64: Nr = Nr(220);
     pub(crate) const __NR_fcntl64: Nr = Nr(221);
     pub(crate) const __NR_gettid: Nr = Nr(224);
@@ -390,25 +431,33 @@ pub(crate) mod nr {
     pub(crate) const __NR_tgkill: Nr = Nr(270);
     pub(crate) const __NR_waitid: Nr = Nr(284);
     pub(crate) const __NR_openat: Nr = Nr(295);
+    pub(crate) const __NR_mkdirat: Nr = Nr(296);
     pub(crate) const __NR_readlinkat: Nr = Nr(305);
+    pub(crate) const __NR_faccessat: Nr = Nr(307);
     pub(crate) const __NR_unshare: Nr = Nr(310);
+    pub(crate) const __NR_signalfd4: Nr = Nr(327);
     pub(crate) const __NR_dup3: Nr = Nr(330);
     pub(crate) const __NR_pipe2: Nr = Nr(331);
+    pub(crate) const __NR_prlimit64: Nr = Nr(340);
     pub(crate) const __NR_name_to_handle_at: Nr = Nr(341);
     pub(crate) const __NR_open_by_handle_at: Nr = Nr(342);
     pub(crate) const __NR_setns: Nr = Nr(346);
     pub(crate) const __NR_getrandom: Nr = Nr(355);
+    pub(crate) const __NR_execveat: Nr = Nr(358);
     pub(crate) const __NR_socketpair: Nr = Nr(360);
     pub(crate) const __NR_setsockopt: Nr = Nr(366);
     pub(crate) const __NR_sendmsg: Nr = Nr(370);
     pub(crate) const __NR_recvmsg: Nr = Nr(372);
+    pub(crate) const __NR_copy_file_range: Nr = Nr(377);
     pub(crate) const __NR_statx: Nr = Nr(383);
+    pub(crate) const __NR_clock_gettime64: Nr = Nr(403);
     pub(crate) const __NR_clock_nanosleep_time64: Nr = Nr(407);
     pub(crate) const __NR_ppoll_time64: Nr = Nr(414);
     pub(crate) const __NR_rt_sigtimedwait_time64: Nr = Nr(421);
-    pub(crate) const __NR_copy_file_range: Nr = Nr(377);
     pub(crate) const __NR_pidfd_send_signal: Nr = Nr(424);
     pub(crate) const __NR_pidfd_open: Nr = Nr(434);
     pub(crate) const __NR_clone3: Nr = Nr(435);
+    pub(crate) const __NR_close_range: Nr = Nr(436);
+    pub(crate) const __NR_openat2: Nr = Nr(437);
     pub(crate) const __NR_pidfd_getfd: Nr = Nr(438);
 }
