@@ -13,7 +13,7 @@
 #![allow(unsafe_code)]
 #![allow(dead_code)]
 
-use crate::arch::{self, Arg, Nr};
+use crate::arch::{self, Arg};
 use crate::errno::{Errno, Result, decode, decode_int, decode_void};
 use crate::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd, owned};
 use crate::raw;
@@ -139,15 +139,17 @@ pub(crate) fn pipe2(flags: u32) -> Result<(OwnedFd, OwnedFd)> {
     Ok((owned(fds[0]), owned(fds[1])))
 }
 
-#[cfg(target_arch = "x86")]
-const NR_FCNTL: Nr = arch::__NR_fcntl64;
-#[cfg(not(target_arch = "x86"))]
-const NR_FCNTL: Nr = arch::__NR_fcntl;
-
 /// `fcntl(fd, cmd, arg)` for the integer-argument commands.
 pub(crate) fn fcntl_int(fd: BorrowedFd<'_>, cmd: u32, arg: u32) -> Result<i32> {
     // SAFETY: integer-argument fcntl commands touch no user memory.
-    decode_int(unsafe { arch::syscall3(NR_FCNTL, fd_arg(fd), Arg::uint(cmd), Arg::uint(arg)) })
+    decode_int(unsafe {
+        arch::syscall3(
+            arch::wide::FCNTL,
+            fd_arg(fd),
+            Arg::uint(cmd),
+            Arg::uint(arg),
+        )
+    })
 }
 
 /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`.
@@ -235,14 +237,11 @@ pub(crate) fn tgkill(tgid: i32, tid: i32, sig: i32) -> Result<()> {
     })
 }
 
-/// `exit_group(code)`: ends every thread of the process.
+/// `exit_group(code)`: ends every thread of the process; never returns
+/// (if a seccomp filter refused it, the process traps).
 pub(crate) fn exit_group(code: i32) -> ! {
-    // SAFETY: ending the process is always sound.
-    let _ = unsafe { arch::syscall1(arch::__NR_exit_group, Arg::int(code)) };
-    // exit_group does not return; spin if a seccomp filter said no.
-    loop {
-        core::hint::spin_loop();
-    }
+    // SAFETY: ending the process is always sound; exit_group does not return.
+    unsafe { arch::syscall1_noreturn(arch::__NR_exit_group, Arg::int(code)) }
 }
 
 pub(crate) fn uname(buf: &mut raw::new_utsname) -> Result<()> {
@@ -252,29 +251,20 @@ pub(crate) fn uname(buf: &mut raw::new_utsname) -> Result<()> {
     })
 }
 
-/// `fstatfs(fd).f_type` (`fstatfs64` on i386).
+/// `fstatfs(fd).f_type` (`fstatfs64` on 32-bit targets that have it).
 pub(crate) fn fstatfs_type(fd: BorrowedFd<'_>) -> Result<u64> {
     let mut buf = raw::statfs_buf { words: [0; 16] };
-    #[cfg(target_arch = "x86")]
-    // SAFETY: the kernel writes STATFS64_SIZE (84) bytes, less than `buf`'s 128.
-    decode_void(unsafe {
-        arch::syscall3(
-            arch::__NR_fstatfs64,
-            fd_arg(fd),
-            Arg::usize(raw::STATFS64_SIZE),
-            Arg::mut_ptr(&mut buf as *mut raw::statfs_buf),
-        )
+    let out = Arg::mut_ptr(&mut buf as *mut raw::statfs_buf);
+    decode_void(match arch::wide::FSTATFS64_SIZE {
+        // SAFETY: the kernel writes `size` bytes (84), less than `buf`'s 128.
+        Some(size) => unsafe {
+            arch::syscall3(arch::wide::FSTATFS, fd_arg(fd), Arg::usize(size), out)
+        },
+        // SAFETY: the kernel writes one `struct statfs` (120 bytes on
+        // 64-bit targets), less than `buf`'s 128.
+        None => unsafe { arch::syscall2(arch::wide::FSTATFS, fd_arg(fd), out) },
     })?;
-    #[cfg(not(target_arch = "x86"))]
-    // SAFETY: the kernel writes one 120-byte `struct statfs`, less than 128.
-    decode_void(unsafe {
-        arch::syscall2(
-            arch::__NR_fstatfs,
-            fd_arg(fd),
-            Arg::mut_ptr(&mut buf as *mut raw::statfs_buf),
-        )
-    })?;
-    // f_type is the first field: a `long` on 64-bit targets, a u32 in i386's
+    // f_type is the first field: a `long` on 64-bit targets, a u32 in
     // statfs64. Magic numbers fit in 32 bits either way.
     Ok(buf.words[0] & 0xffff_ffff)
 }
@@ -294,11 +284,6 @@ pub(crate) fn statx_fd(fd: BorrowedFd<'_>, mask: u32, buf: &mut raw::statx) -> R
     })
 }
 
-#[cfg(target_arch = "x86")]
-const NR_PPOLL: Nr = arch::__NR_ppoll_time64;
-#[cfg(not(target_arch = "x86"))]
-const NR_PPOLL: Nr = arch::__NR_ppoll;
-
 /// `ppoll(fds, timeout, NULL)`; `None` waits forever.
 ///
 /// The kernel writes the time left back through the timeout pointer, so
@@ -317,7 +302,7 @@ pub(crate) fn ppoll(
     // sigmask.
     decode(unsafe {
         arch::syscall5(
-            NR_PPOLL,
+            arch::wide::PPOLL,
             Arg::mut_ptr(fds.as_mut_ptr()),
             Arg::usize(fds.len()),
             ts,
@@ -455,17 +440,12 @@ pub(crate) fn sched_yield() {
     let _ = unsafe { arch::syscall0(arch::__NR_sched_yield) };
 }
 
-#[cfg(target_arch = "x86")]
-const NR_CLOCK_NANOSLEEP: Nr = arch::__NR_clock_nanosleep_time64;
-#[cfg(not(target_arch = "x86"))]
-const NR_CLOCK_NANOSLEEP: Nr = arch::__NR_clock_nanosleep;
-
 /// `clock_nanosleep(CLOCK_MONOTONIC, 0, ts, NULL)`, once (EINTR returned).
 pub(crate) fn nanosleep(ts: &raw::__kernel_timespec) -> Result<()> {
     // SAFETY: the kernel reads one 64-bit timespec; no remainder pointer.
     decode_void(unsafe {
         arch::syscall4(
-            NR_CLOCK_NANOSLEEP,
+            arch::wide::CLOCK_NANOSLEEP,
             Arg::uint(1),
             Arg::uint(0),
             Arg::ptr(ts as *const raw::__kernel_timespec),
@@ -647,23 +627,14 @@ pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) ->
     })
 }
 
-#[cfg(target_arch = "x86")]
-const NR_GETUID: Nr = arch::__NR_getuid32;
-#[cfg(not(target_arch = "x86"))]
-const NR_GETUID: Nr = arch::__NR_getuid;
-#[cfg(target_arch = "x86")]
-const NR_GETGID: Nr = arch::__NR_getgid32;
-#[cfg(not(target_arch = "x86"))]
-const NR_GETGID: Nr = arch::__NR_getgid;
-
 pub(crate) fn getuid() -> u32 {
     // SAFETY: no arguments.
-    unsafe { arch::syscall0(NR_GETUID).0 as u32 }
+    unsafe { arch::syscall0(arch::wide::GETUID).0 as u32 }
 }
 
 pub(crate) fn getgid() -> u32 {
     // SAFETY: no arguments.
-    unsafe { arch::syscall0(NR_GETGID).0 as u32 }
+    unsafe { arch::syscall0(arch::wide::GETGID).0 as u32 }
 }
 
 // ---- pidfd ioctls (pidfd engineer) ----
@@ -692,23 +663,14 @@ pub(crate) fn pidfd_get_info_ioctl(
     unsafe { ioctl_ptr(pidfd, request, info) }.map(|_| ())
 }
 
-#[cfg(target_arch = "x86")]
-const NR_GETEUID: Nr = arch::__NR_geteuid32;
-#[cfg(not(target_arch = "x86"))]
-const NR_GETEUID: Nr = arch::__NR_geteuid;
-#[cfg(target_arch = "x86")]
-const NR_GETEGID: Nr = arch::__NR_getegid32;
-#[cfg(not(target_arch = "x86"))]
-const NR_GETEGID: Nr = arch::__NR_getegid;
-
 pub(crate) fn geteuid() -> u32 {
     // SAFETY: no arguments.
-    unsafe { arch::syscall0(NR_GETEUID).0 as u32 }
+    unsafe { arch::syscall0(arch::wide::GETEUID).0 as u32 }
 }
 
 pub(crate) fn getegid() -> u32 {
     // SAFETY: no arguments.
-    unsafe { arch::syscall0(NR_GETEGID).0 as u32 }
+    unsafe { arch::syscall0(arch::wide::GETEGID).0 as u32 }
 }
 
 /// `rt_sigaction(sig, act, old, 8)`.
@@ -732,10 +694,6 @@ pub(crate) fn rt_sigaction(
     })
 }
 
-/// `openat2` is 437 on x86_64, i386 and aarch64 alike (syscalls added
-/// after 5.1 share one number across architectures).
-const NR_OPENAT2: Nr = Nr(437);
-
 /// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
 pub(crate) fn openat2(
     dirfd: BorrowedFd<'_>,
@@ -752,7 +710,7 @@ pub(crate) fn openat2(
     // both only read by the kernel during the call.
     fd_ret(unsafe {
         arch::syscall4(
-            NR_OPENAT2,
+            arch::__NR_openat2,
             fd_arg(dirfd),
             Arg::ptr(path.as_ptr()),
             Arg::ptr(&how as *const raw::open_how),
@@ -800,7 +758,7 @@ pub(crate) fn ppoll_countdown(
     // no sigmask.
     decode(unsafe {
         arch::syscall5(
-            NR_PPOLL,
+            arch::wide::PPOLL,
             Arg::mut_ptr(fds.as_mut_ptr()),
             Arg::usize(fds.len()),
             Arg::mut_ptr(timeout as *mut raw::__kernel_timespec),

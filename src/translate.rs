@@ -908,10 +908,10 @@ fn for_each_task_dir<R>(
             }
             let name = &buf[off + 19..off + reclen];
             let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
-            if let Some(pid) = parse::parse_i32(name).filter(|&p| p > 0 && name[0] != b'-') {
-                if let Some(r) = f(pid) {
-                    return Ok(Some(r));
-                }
+            if let Some(pid) = parse::parse_i32(name).filter(|&p| p > 0 && name[0] != b'-')
+                && let Some(r) = f(pid)
+            {
+                return Ok(Some(r));
             }
             off += reclen;
         }

@@ -234,7 +234,7 @@ fn pid_reuse_never_names_another_process() {
             // Spread over [2, pid_max - 1], the top included.
             let pid = 2 + ((i * 7919) % (pid_max as u64 - 2)) as i32;
             let code = (i % 256) as i32;
-            if i % 250 == 0 {
+            if i.is_multiple_of(250) {
                 // Past the top: the kernel wraps around to the lowest free
                 // pid of the namespace.
                 set_last(pid_max - 1);

@@ -225,11 +225,11 @@ fn main() {
         std::hint::black_box(pidfs::getpid());
     }
     for _ in 0..rounds {
-        if let Some(bin) = &anchor {
-            if let Some(m) = support::run_anchor(bin, "20000", "50") {
-                for (k, v) in m {
-                    min_into(&mut c, &k, v);
-                }
+        if let Some(bin) = &anchor
+            && let Some(m) = support::run_anchor(bin, "20000", "50")
+        {
+            for (k, v) in m {
+                min_into(&mut c, &k, v);
             }
         }
         for o in list

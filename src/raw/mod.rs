@@ -411,8 +411,6 @@ const_assert_eq!(offset_of!(statx, stx_ino), 32);
 pub struct statfs_buf {
     pub words: [u64; 16],
 }
-#[cfg(target_arch = "x86")]
-pub const STATFS64_SIZE: usize = 84;
 
 // ---- sockets ----
 pub const AF_UNIX: u32 = 1;

@@ -91,10 +91,11 @@ pub fn run_anchor(bin: &str, iters: &str, fork_iters: &str) -> Option<HashMap<St
     let mut m = HashMap::new();
     for line in text.lines() {
         let w: Vec<&str> = line.split_whitespace().collect();
-        if w.len() == 3 && w[2] == "ns/op" {
-            if let Ok(v) = w[1].parse::<f64>() {
-                m.insert(w[0].to_string(), v);
-            }
+        if w.len() == 3
+            && w[2] == "ns/op"
+            && let Ok(v) = w[1].parse::<f64>()
+        {
+            m.insert(w[0].to_string(), v);
         }
     }
     if m.is_empty() {
