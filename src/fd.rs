@@ -73,7 +73,8 @@ mod imp {
     impl Drop for OwnedFd {
         #[inline]
         fn drop(&mut self) {
-            crate::sys::close_raw(self.fd);
+            // SAFETY: this `OwnedFd` owns `fd` and is going away.
+            unsafe { crate::sys::close_raw(self.fd) };
         }
     }
 
@@ -162,12 +163,24 @@ mod imp {
     }
 }
 
-/// Wraps a just-returned fd number (non-negative, fresh from the kernel).
+/// `AT_FDCWD` as a borrowed fd: paths relative to the working directory.
 #[inline]
-pub(crate) fn owned(fd: i32) -> OwnedFd {
-    // SAFETY: the kernel just returned `fd` as a new descriptor that nothing
-    // else in this process owns; it is >= 0, so not -1.
-    unsafe { OwnedFd::from_raw_fd(fd) }
+pub(crate) fn fd_cwd() -> BorrowedFd<'static> {
+    sentinel(crate::raw::AT_FDCWD)
+}
+
+/// A kernel sentinel fd (`AT_FDCWD`, `PIDFD_SELF_*`, `FD_PIDFS_ROOT`) as a
+/// `BorrowedFd<'static>`.
+///
+/// Only for the kernel's reserved negative values, which are never open
+/// fds of this process, never -1, and only passed to syscalls that know
+/// them; a debug assertion checks the sign.
+#[inline]
+pub(crate) const fn sentinel(fd: RawFd) -> BorrowedFd<'static> {
+    debug_assert!(fd < -1);
+    // SAFETY: a reserved negative value (checked above in debug builds):
+    // never a descriptor anyone owns, and not -1.
+    unsafe { BorrowedFd::borrow_raw(fd) }
 }
 
 #[cfg(test)]
@@ -187,17 +200,17 @@ mod tests {
         if pid == 0 {
             let (r, w) = sys::pipe2(raw::O_CLOEXEC).unwrap();
             let n = r.as_raw_fd();
-            let ok_open = sys::fcntl_int(r.as_fd(), raw::F_GETFD, 0) == Ok(raw::FD_CLOEXEC as i32)
+            let ok_open = sys::fcntl_getfd(r.as_fd()) == Ok(raw::FD_CLOEXEC)
                 && std::path::Path::new(&std::format!("/proc/self/fd/{n}")).exists();
             drop(r);
             // SAFETY: only probes the number; no ownership is taken.
             let probe = unsafe { BorrowedFd::borrow_raw(n) };
-            let closed = sys::fcntl_int(probe, raw::F_GETFD, 0) == Err(Errno::EBADF)
+            let closed = sys::fcntl_getfd(probe) == Err(Errno::EBADF)
                 && !std::path::Path::new(&std::format!("/proc/self/fd/{n}")).exists();
             let into = w.into_raw_fd();
             // SAFETY: re-owning the fd just released by into_raw_fd.
             let w = unsafe { OwnedFd::from_raw_fd(into) };
-            let still_open = sys::fcntl_int(w.as_fd(), raw::F_GETFD, 0).is_ok();
+            let still_open = sys::fcntl_getfd(w.as_fd()).is_ok();
             // SAFETY: leave the child without unwinding into the harness.
             unsafe {
                 libc::_exit(if ok_open && closed && still_open {

@@ -5,7 +5,9 @@
 use crate::errno::{Errno, Result};
 use crate::fd::{AsFd, BorrowedFd};
 use crate::flags::InfoMask;
-use crate::pidfd::{PathBuf, WaitStatus, is_alive, pidfd_pid_or_esrch, read_file};
+use crate::path::PathBuf;
+use crate::procfs;
+use crate::wait::WaitStatus;
 use crate::{raw, sys};
 use core::mem::{align_of, offset_of, size_of};
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -338,7 +340,7 @@ pub fn pidfd_get_info(pidfd: BorrowedFd<'_>, mask: InfoMask) -> Result<PidfdInfo
 fn get_info_ioctl(pidfd: BorrowedFd<'_>, request: u32, mask: InfoMask) -> Result<PidfdInfo> {
     let mut info = PidfdInfo::default();
     info.raw.mask = mask.bits();
-    sys::pidfd_get_info_ioctl(pidfd, request, &mut info.raw)?;
+    sys::pidfd_get_info(pidfd, request, &mut info.raw)?;
     Ok(info)
 }
 
@@ -349,28 +351,20 @@ fn is_pidfd_fs(fd: BorrowedFd<'_>) -> bool {
     )
 }
 
-/// The /proc fallback of [`pidfd_get_info`], callable directly so tests can
-/// compare it with the ioctl on kernels that have both. Fills `PID` and
+/// The /proc fallback of [`pidfd_get_info`]: `/proc/<pid>/status` read
+/// under the crate's one rule (`procfs::pinned`: the pid read from the
+/// fdinfo, the file read, the process then seen alive). Fills `PID` and
 /// `CREDS` (whatever `mask` asks) and says so in the answer's mask.
-#[doc(hidden)]
-pub fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) -> Result<PidfdInfo> {
-    let pid = pidfd_pid_or_esrch(pidfd)?;
-    let mut path = PathBuf::new();
-    path.push(b"/proc/");
-    path.push_u32(pid as u32);
-    path.push(b"/status");
+pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) -> Result<PidfdInfo> {
     let mut buf = [0u8; 4096];
-    let read = read_file(path.as_cstr()?, &mut buf);
-    // Confirm after reading: alive now means the pid was this process's
-    // all along (a pid is reused only after its process is reaped).
-    if !is_alive(pidfd)? {
-        return Err(Errno::ESRCH);
-    }
-    let n = match read {
-        Ok(n) => n,
-        Err(Errno::ENOENT) => return Err(Errno::ESRCH),
-        Err(e) => return Err(e),
-    };
+    let (pid, read) = procfs::pinned(pidfd, procfs::pidfd_pid_or_esrch, |pid| {
+        let read = PathBuf::proc(pid, b"status")
+            .as_cstr()
+            .and_then(|path| procfs::read_file(path, &mut buf));
+        (pid, read)
+    })?
+    .or_esrch()?;
+    let n = read.map_err(procfs::no_task)?;
     let st = crate::parse::parse_proc_status(&buf[..n]).ok_or(Errno::EIO)?;
     let [ruid, euid, suid, fsuid] = st.creds.uid;
     let [rgid, egid, sgid, fsgid] = st.creds.gid;

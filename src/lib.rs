@@ -23,70 +23,75 @@ extern crate std;
 #[path = "../arch/mod.rs"]
 mod arch;
 
+// Base: knows no feature.
 pub mod errno;
 pub mod fd;
 mod flags;
+pub mod parse;
 mod path;
+mod procfs;
 pub mod raw;
 mod sys;
 
-#[doc(hidden)]
-pub mod fuzzing;
+// Features, one job per file.
 pub mod handle;
 pub mod info;
 pub mod ns;
-pub mod parse;
 pub mod pidfd;
 pub mod probe;
 pub mod proc;
+pub mod process;
+pub mod signal;
 pub mod spawn;
 pub mod translate;
+pub mod wait;
 
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+pub mod hooks;
+
+#[doc(inline)]
 pub use errno::{Errno, Result, retry_on_intr};
+#[doc(inline)]
 pub use flags::{
     AtFlags, CloneFlags, InfoMask, NsFlags, OFlags, PidfdFlags, SignalFlags, WaitOptions,
 };
-pub use handle::*;
-pub use info::*;
-pub use ns::*;
-pub use pidfd::*;
+#[doc(inline)]
+pub use handle::{
+    FD_PIDFS_ROOT, FileHandle, HandleError, MAX_HANDLE_SZ, PIDFS_HANDLE_BYTES, PIDFS_HANDLE_TYPE,
+    PidfsHandle, RawPidfsHandle, name_to_handle_at, name_to_handle_at_into, open_by_handle_at,
+    pidfd_from_handle, pidfd_to_handle,
+};
+#[doc(inline)]
+pub use info::{PIDFD_INFO_SIZE, PidfdInfo, pidfd_get_info, pidfd_id};
+#[doc(inline)]
+pub use ns::{
+    NsType, ns_get_mntns_id, ns_get_nstype, ns_get_owner_uid, ns_get_parent, ns_get_pid_from_pidns,
+    ns_get_pid_in_pidns, ns_get_tgid_from_pidns, ns_get_tgid_in_pidns, ns_get_userns,
+    ns_pid_ioctls_supported, pidfd_get_namespace, setns,
+};
+#[doc(inline)]
+pub use pidfd::{
+    ForeignRawFd, PIDFD_SELF_THREAD, PIDFD_SELF_THREAD_GROUP, PidFd, pidfd_getfd, pidfd_open,
+    pidfd_poll, pidfd_send_signal,
+};
+#[doc(inline)]
 pub use probe::{Features, KernelRelease};
-pub use proc::*;
-pub use spawn::*;
-pub use translate::*;
-
-/// `getpid()`—the caller's process id (thread-group id), in the caller's
-/// pid namespace.
-///
-/// One raw syscall, never cached: a cached pid lies after a raw `clone`.
-/// A pid is only a hint; a [`PidFd`] or its 64-bit id is the identity.
-///
-/// # Kernel support
-/// Every kernel.
-#[inline]
-pub fn getpid() -> i32 {
-    sys::getpid()
-}
-
-/// `gettid()`—the calling thread's id, in the caller's pid namespace.
-///
-/// # Kernel support
-/// Every kernel.
-#[inline]
-pub fn gettid() -> i32 {
-    sys::gettid()
-}
-
-/// `AT_FDCWD` as a borrowed fd.
-#[inline]
-pub(crate) fn fd_cwd() -> fd::BorrowedFd<'static> {
-    #[allow(unsafe_code)]
-    // SAFETY: AT_FDCWD (-100) is a kernel sentinel that is never closed, and
-    // not -1.
-    unsafe {
-        <fd::BorrowedFd<'static>>::borrow_raw(raw::AT_FDCWD)
-    }
-}
+#[doc(inline)]
+pub use proc::{pidfd_from_procfd, procfd_from_pidfd};
+#[doc(inline)]
+pub use process::{getpid, gettid};
+#[doc(inline)]
+pub use signal::SigInfo;
+#[doc(inline)]
+pub use spawn::{Child, Forked, SPAWN_MAX_ARGS, fork_pidfd, spawn};
+#[doc(inline)]
+pub use translate::{DEFAULT_FORK_TIMEOUT, Method, Translator};
+#[doc(inline)]
+pub use wait::{WaitStatus, pidfd_wait};
 
 /// How this process enters the kernel on i386.
 ///

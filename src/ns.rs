@@ -32,8 +32,10 @@
 //! that matters.
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, BorrowedFd, OwnedFd, owned};
+use crate::fd::{AsFd, BorrowedFd, OwnedFd};
 use crate::flags::NsFlags;
+use crate::path::PathBuf;
+use crate::procfs;
 use crate::{raw, sys};
 use core::sync::atomic::{AtomicU8, Ordering};
 
@@ -134,7 +136,7 @@ static PID_IOCTLS: AtomicU8 = AtomicU8::new(0);
 fn probe_pid_ioctls() -> Option<bool> {
     let own = own_pidns().ok()?;
     let me = sys::getpid();
-    match sys::ioctl_nsfs_int(own.as_fd(), raw::NS_GET_PID_IN_PIDNS, me) {
+    match sys::ns_pid(own.as_fd(), raw::NS_GET_PID_IN_PIDNS, me) {
         Ok(_) => Some(true),
         Err(Errno::ENOTTY) | Err(Errno::ENOSYS) => Some(false),
         // Any other answer comes from a kernel that knows the request.
@@ -149,14 +151,13 @@ pub(crate) fn own_pidns() -> Result<OwnedFd> {
         Ok(fd) => Ok(fd),
         Err(e) => {
             let pidfd = sys::pidfd_open(sys::getpid(), 0).map_err(|_| e)?;
-            let r = sys::ioctl_nsfs_int(pidfd.as_fd(), raw::PIDFD_GET_PID_NAMESPACE, 0);
-            r.map(|fd| owned(fd as i32)).map_err(|_| e)
+            sys::pidfd_get_ns(pidfd.as_fd(), raw::PIDFD_GET_PID_NAMESPACE).map_err(|_| e)
         }
     }
 }
 
 fn pid_ioctl(ns: BorrowedFd<'_>, request: u32, pid: i32) -> Result<i32> {
-    match sys::ioctl_nsfs_int(ns, request, pid) {
+    match sys::ns_pid(ns, request, pid) {
         Ok(0) => Err(Errno::ESRCH),
         Ok(v) => Ok(v as i32),
         Err(Errno::ENOTTY) | Err(Errno::ENOSYS) => Err(map_enotty(ns)),
@@ -189,7 +190,7 @@ fn map_enotty(ns: BorrowedFd<'_>) -> Errno {
 /// variant of the request is not used).
 #[doc(alias = "NS_GET_MNTNS_ID")]
 pub fn ns_get_mntns_id(ns: BorrowedFd<'_>) -> Result<u64> {
-    sys::ioctl_ns_get_mntns_id(ns).map_err(enosys_to_enotty)
+    sys::ns_get_mntns_id(ns).map_err(enosys_to_enotty)
 }
 
 /// `NS_GET_NSTYPE`—the type of the namespace `ns` (one `CLONE_NEW*` bit).
@@ -203,8 +204,8 @@ pub fn ns_get_mntns_id(ns: BorrowedFd<'_>) -> Result<u64> {
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_NSTYPE")]
 pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
-    let v = sys::ioctl_nsfs_int(ns, raw::NS_GET_NSTYPE, 0).map_err(enosys_to_enotty)?;
-    Ok(NsFlags::from_bits_retain(v as u32))
+    let v = sys::ns_get_nstype(ns).map_err(enosys_to_enotty)?;
+    Ok(NsFlags::from_bits_retain(v))
 }
 
 /// `NS_GET_PARENT`—an fd for the parent of the pid or user namespace `ns`.
@@ -222,8 +223,7 @@ pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_PARENT")]
 pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
-    let fd = sys::ioctl_nsfs_int(ns, raw::NS_GET_PARENT, 0).map_err(enosys_to_enotty)?;
-    Ok(owned(fd as i32))
+    sys::ns_get_fd(ns, raw::NS_GET_PARENT).map_err(enosys_to_enotty)
 }
 
 /// `NS_GET_USERNS`—an fd for the user namespace that owns `ns`.
@@ -239,8 +239,7 @@ pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_USERNS")]
 pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
-    let fd = sys::ioctl_nsfs_int(ns, raw::NS_GET_USERNS, 0).map_err(enosys_to_enotty)?;
-    Ok(owned(fd as i32))
+    sys::ns_get_fd(ns, raw::NS_GET_USERNS).map_err(enosys_to_enotty)
 }
 
 /// `NS_GET_OWNER_UID`—the uid, in the caller's user namespace, of the
@@ -256,11 +255,171 @@ pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_OWNER_UID")]
 pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<u32> {
-    sys::ioctl_ns_get_owner_uid(ns).map_err(enosys_to_enotty)
+    sys::ns_get_owner_uid(ns).map_err(enosys_to_enotty)
 }
 
 /// Older qemu-user releases answer unknown ioctls with `ENOSYS`; the
 /// kernel's answer is `ENOTTY`.
 fn enosys_to_enotty(e: Errno) -> Errno {
     if e == Errno::ENOSYS { Errno::ENOTTY } else { e }
+}
+
+/// A kind of namespace, for [`pidfd_get_namespace`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NsType {
+    /// `PIDFD_GET_CGROUP_NAMESPACE` (`/proc/<pid>/ns/cgroup`).
+    Cgroup,
+    /// `PIDFD_GET_IPC_NAMESPACE` (`ns/ipc`).
+    Ipc,
+    /// `PIDFD_GET_MNT_NAMESPACE` (`ns/mnt`).
+    Mnt,
+    /// `PIDFD_GET_NET_NAMESPACE` (`ns/net`).
+    Net,
+    /// `PIDFD_GET_PID_NAMESPACE` (`ns/pid`): the one the process lives in.
+    Pid,
+    /// `PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE` (`ns/pid_for_children`).
+    PidForChildren,
+    /// `PIDFD_GET_TIME_NAMESPACE` (`ns/time`).
+    Time,
+    /// `PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE` (`ns/time_for_children`).
+    TimeForChildren,
+    /// `PIDFD_GET_USER_NAMESPACE` (`ns/user`).
+    User,
+    /// `PIDFD_GET_UTS_NAMESPACE` (`ns/uts`).
+    Uts,
+}
+
+impl NsType {
+    /// All ten kinds, in ioctl order.
+    pub const ALL: [NsType; 10] = [
+        NsType::Cgroup,
+        NsType::Ipc,
+        NsType::Mnt,
+        NsType::Net,
+        NsType::Pid,
+        NsType::PidForChildren,
+        NsType::Time,
+        NsType::TimeForChildren,
+        NsType::User,
+        NsType::Uts,
+    ];
+
+    /// The `PIDFD_GET_*_NAMESPACE` ioctl request.
+    pub const fn ioctl(self) -> u32 {
+        match self {
+            NsType::Cgroup => raw::PIDFD_GET_CGROUP_NAMESPACE,
+            NsType::Ipc => raw::PIDFD_GET_IPC_NAMESPACE,
+            NsType::Mnt => raw::PIDFD_GET_MNT_NAMESPACE,
+            NsType::Net => raw::PIDFD_GET_NET_NAMESPACE,
+            NsType::Pid => raw::PIDFD_GET_PID_NAMESPACE,
+            NsType::PidForChildren => raw::PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE,
+            NsType::Time => raw::PIDFD_GET_TIME_NAMESPACE,
+            NsType::TimeForChildren => raw::PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE,
+            NsType::User => raw::PIDFD_GET_USER_NAMESPACE,
+            NsType::Uts => raw::PIDFD_GET_UTS_NAMESPACE,
+        }
+    }
+
+    /// The file name under `/proc/<pid>/ns/`.
+    pub const fn proc_name(self) -> &'static str {
+        match self {
+            NsType::Cgroup => "cgroup",
+            NsType::Ipc => "ipc",
+            NsType::Mnt => "mnt",
+            NsType::Net => "net",
+            NsType::Pid => "pid",
+            NsType::PidForChildren => "pid_for_children",
+            NsType::Time => "time",
+            NsType::TimeForChildren => "time_for_children",
+            NsType::User => "user",
+            NsType::Uts => "uts",
+        }
+    }
+
+    /// The `CLONE_NEW*` bit `NS_GET_NSTYPE` answers for such an fd (and
+    /// `setns` takes).
+    pub const fn flag(self) -> NsFlags {
+        match self {
+            NsType::Cgroup => NsFlags::CGROUP,
+            NsType::Ipc => NsFlags::IPC,
+            NsType::Mnt => NsFlags::MNT,
+            NsType::Net => NsFlags::NET,
+            NsType::Pid | NsType::PidForChildren => NsFlags::PID,
+            NsType::Time | NsType::TimeForChildren => NsFlags::TIME,
+            NsType::User => NsFlags::USER,
+            NsType::Uts => NsFlags::UTS,
+        }
+    }
+}
+
+/// `ioctl(pidfd, PIDFD_GET_<NS>_NAMESPACE, 0)`—An fd (`O_CLOEXEC`) for one
+/// of the namespaces of the process a pidfd names.
+///
+/// Before 6.11 (the ioctl answers `ENOTTY`, or `EINVAL` on some kernels;
+/// also under qemu-user) it opens `/proc/<pid>/ns/<name>` race-free: the
+/// pid is read from the pidfd's fdinfo, the file opened, and then
+/// `pidfd_send_signal(pidfd, 0)` confirms that the process is still alive,
+/// so the pid cannot have been reused in between.
+///
+/// # Errors
+/// `ESRCH` the process has exited; `EPERM`/`EACCES` no ptrace-read access;
+/// `EOPNOTSUPP` (ioctl) or `ENOENT` (fallback) for a namespace kind the
+/// kernel lacks; `EBADF` not a pidfd (or a `PIDFD_SELF_*` sentinel).
+///
+/// # Kernel support
+/// 6.11 for the ioctl; the /proc fallback works on every kernel with pidfds
+/// (5.3), `time` namespaces need 5.6 and `pid_for_children` 4.12.
+pub fn pidfd_get_namespace(pidfd: BorrowedFd<'_>, ns: NsType) -> Result<OwnedFd> {
+    match sys::pidfd_get_ns(pidfd, ns.ioctl()) {
+        Err(Errno::ENOTTY | Errno::EINVAL | Errno::ENOSYS) => {
+            pidfd_get_namespace_fallback(pidfd, ns)
+        }
+        r => r,
+    }
+}
+
+/// The /proc fallback of [`pidfd_get_namespace`]: `/proc/<pid>/ns/<name>`
+/// opened under the crate's one rule (`procfs::pinned`: the pid read from
+/// the fdinfo, the file opened, the process then seen alive).
+pub(crate) fn pidfd_get_namespace_fallback(pidfd: BorrowedFd<'_>, ns: NsType) -> Result<OwnedFd> {
+    procfs::pinned(pidfd, procfs::pidfd_pid_or_esrch, |pid| {
+        let mut path = PathBuf::proc(pid, b"ns/");
+        path.push(ns.proc_name().as_bytes());
+        procfs::open_ro(path.as_cstr()?)
+    })?
+    .or_esrch()?
+}
+
+/// `setns(fd, nstype)`—Move the calling thread into the namespaces `fd`
+/// names: a namespace fd (`nstype` empty or its kind) or a pidfd (5.8;
+/// `nstype` must name at least one namespace, and several move at once,
+/// atomically).
+///
+/// # Errors
+/// `EINVAL` a pidfd with empty `nstype`, or `nstype` not matching a
+/// namespace fd; `EPERM` missing `CAP_SYS_ADMIN` in the target's user
+/// namespace; `EBADF` bad fd (also the `PIDFD_SELF_*` sentinels); `ESRCH`
+/// the process has exited.
+///
+/// # Kernel support
+/// 3.0 for namespace fds; pidfds 5.8 (`EINVAL` before).
+///
+/// # References
+/// setns(2)
+pub fn setns(fd: BorrowedFd<'_>, nstype: NsFlags) -> Result<()> {
+    sys::setns(fd, nstype.bits())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PIDFD_GET_<NS>_NAMESPACE` is `_IO(0xFF, n)` with n = 1..=10 in
+    /// `NsType::ALL` order (include/uapi/linux/pidfd.h).
+    #[test]
+    fn ns_types_distinct() {
+        for (i, a) in NsType::ALL.iter().enumerate() {
+            assert_eq!(a.ioctl(), 0xff00 | (i as u32 + 1));
+        }
+    }
 }

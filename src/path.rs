@@ -60,6 +60,7 @@ impl PathBuf {
     }
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 /// A fixed stack buffer that `write!` can fill; writes past its end fail
 /// with `fmt::Error`.
 pub(crate) struct FmtBuf<const N: usize> {
@@ -67,6 +68,7 @@ pub(crate) struct FmtBuf<const N: usize> {
     len: usize,
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 impl<const N: usize> FmtBuf<N> {
     pub(crate) const fn new() -> Self {
         FmtBuf {
@@ -79,6 +81,7 @@ impl<const N: usize> FmtBuf<N> {
     }
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 impl<const N: usize> core::fmt::Write for FmtBuf<N> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let b = s.as_bytes();
@@ -90,5 +93,28 @@ impl<const N: usize> core::fmt::Write for FmtBuf<N> {
         self.buf[self.len..end].copy_from_slice(b);
         self.len = end;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paths are built without allocation; one that does not fit in the
+    /// buffer, or has an interior NUL, is `ENAMETOOLONG`, never a cut path.
+    #[test]
+    fn path_buf() {
+        let mut p = PathBuf::new();
+        p.push(b"/proc/");
+        p.push_u32(0);
+        p.push(b"/");
+        p.push_u32(u32::MAX);
+        assert_eq!(p.as_cstr().unwrap().to_bytes(), b"/proc/0/4294967295");
+        let mut p = PathBuf::new();
+        p.push(&[b'a'; 200]);
+        assert_eq!(p.as_cstr(), Err(Errno::ENAMETOOLONG));
+        let mut p = PathBuf::new();
+        p.push(b"a\0b");
+        assert_eq!(p.as_cstr(), Err(Errno::ENAMETOOLONG));
     }
 }

@@ -1,12 +1,17 @@
 //! pidfds: a file descriptor that names one process for as long as it is
-//! open, across pid reuse.
+//! open, across pid reuse. [`PidFd`] is the owning type; the free
+//! functions are the syscalls it is built on.
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use crate::flags::{InfoMask, NsFlags, PidfdFlags, SignalFlags, WaitOptions};
-use crate::info::PidfdInfo;
+use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd, sentinel};
+use crate::flags::{InfoMask, OFlags, PidfdFlags, SignalFlags, WaitOptions};
+use crate::handle::{PidfsHandle, pidfd_from_handle, pidfd_to_handle};
+use crate::info::{PidfdInfo, pidfd_get_info, pidfd_id};
+use crate::ns::{NsType, pidfd_get_namespace};
+use crate::procfs::{self, Pinned};
+use crate::signal::SigInfo;
+use crate::wait::{WaitStatus, pidfd_wait};
 use crate::{raw, sys};
-use core::ffi::CStr;
 use core::time::Duration;
 
 /// `PIDFD_SELF_THREAD` (-10000, 6.15): the calling thread, accepted by
@@ -22,20 +27,6 @@ pub const PIDFD_SELF_THREAD: BorrowedFd<'static> = sentinel(raw::PIDFD_SELF_THRE
 /// # Kernel support
 /// 6.15. Older kernels answer `EBADF`.
 pub const PIDFD_SELF_THREAD_GROUP: BorrowedFd<'static> = sentinel(raw::PIDFD_SELF_THREAD_GROUP);
-
-/// `FD_PIDFS_ROOT` (-10002, 6.17): the pidfs root, a `mount_fd` for
-/// `open_by_handle_at` that needs no pidfd.
-///
-/// # Kernel support
-/// 6.17. Older kernels answer `EBADF`.
-pub const FD_PIDFS_ROOT: BorrowedFd<'static> = sentinel(raw::FD_PIDFS_ROOT);
-
-#[allow(unsafe_code)]
-const fn sentinel(fd: RawFd) -> BorrowedFd<'static> {
-    // SAFETY: the kernel's sentinel fds are never open fds of this process
-    // and are not -1; they are only ever passed to syscalls that know them.
-    unsafe { BorrowedFd::borrow_raw(fd) }
-}
 
 /// `pidfd_open(pid, flags)`—Obtain a pidfd for a process.
 ///
@@ -54,89 +45,6 @@ const fn sentinel(fd: RawFd) -> BorrowedFd<'static> {
 /// pidfd_open(2)
 pub fn pidfd_open(pid: i32, flags: PidfdFlags) -> Result<OwnedFd> {
     sys::pidfd_open(pid, flags.bits())
-}
-
-/// A caller-made `siginfo_t` (128 bytes) for [`pidfd_send_signal`].
-///
-/// The kernel accepts one for another process only with a negative
-/// `si_code` (such as `SI_QUEUE` = -1); for the caller itself any code.
-#[derive(Copy, Clone)]
-#[repr(transparent)]
-pub struct SigInfo(raw::siginfo_t);
-
-impl SigInfo {
-    /// A siginfo with `si_signo = signo`, `si_code = code`, and `si_pid`/
-    /// `si_uid` of the caller (the kernel checks them for `SI_QUEUE`).
-    pub fn new(signo: i32, code: i32) -> SigInfo {
-        let mut s = raw::siginfo_t::zeroed();
-        s.si_signo = signo;
-        s.si_code = code;
-        s._sifields[0] = sys::getpid() as u32;
-        s._sifields[1] = sys::getuid();
-        SigInfo(s)
-    }
-
-    /// Sets `si_value` (the `sigval` union; `sival_ptr` width).
-    pub fn with_value(mut self, value: usize) -> SigInfo {
-        self._set_value(value);
-        self
-    }
-
-    fn _set_value(&mut self, value: usize) {
-        let v = value as u64;
-        self.0._sifields[2] = v as u32;
-        #[cfg(target_pointer_width = "64")]
-        {
-            self.0._sifields[3] = (v >> 32) as u32;
-        }
-    }
-
-    /// `si_signo`.
-    pub fn signo(&self) -> i32 {
-        self.0.si_signo
-    }
-    /// `si_code`.
-    pub fn code(&self) -> i32 {
-        self.0.si_code
-    }
-    /// `si_pid`.
-    pub fn pid(&self) -> i32 {
-        self.0.si_pid()
-    }
-    /// `si_uid`.
-    pub fn uid(&self) -> u32 {
-        self.0.si_uid()
-    }
-    /// `si_value` as written by [`SigInfo::with_value`].
-    pub fn value(&self) -> usize {
-        #[cfg(target_pointer_width = "64")]
-        {
-            (u64::from(self.0._sifields[2]) | (u64::from(self.0._sifields[3]) << 32)) as usize
-        }
-        #[cfg(target_pointer_width = "32")]
-        {
-            self.0._sifields[2] as usize
-        }
-    }
-    /// The raw kernel struct.
-    pub fn as_raw(&self) -> &raw::siginfo_t {
-        &self.0
-    }
-    /// Wraps a kernel-filled `siginfo_t` (from `waitid` or a signal handler).
-    pub fn from_raw(raw: raw::siginfo_t) -> SigInfo {
-        SigInfo(raw)
-    }
-}
-
-impl core::fmt::Debug for SigInfo {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SigInfo")
-            .field("signo", &self.signo())
-            .field("code", &self.code())
-            .field("pid", &self.pid())
-            .field("uid", &self.uid())
-            .finish()
-    }
 }
 
 /// `pidfd_send_signal(pidfd, sig, info, flags)`—Send a signal to the
@@ -164,7 +72,7 @@ pub fn pidfd_send_signal(
     info: Option<&SigInfo>,
     flags: SignalFlags,
 ) -> Result<()> {
-    sys::pidfd_send_signal(pidfd, sig, info.map(|i| &i.0), flags.bits())
+    sys::pidfd_send_signal(pidfd, sig, info.map(SigInfo::as_raw), flags.bits())
 }
 
 /// An owned pidfd: the process it was opened for, and no other, for as
@@ -229,13 +137,13 @@ impl PidFd {
         pidfd_poll(self.as_fd(), timeout)
     }
 
-    /// [`pidfd_get_info`](crate::pidfd_get_info)—`PIDFD_GET_INFO` on this
+    /// [`pidfd_get_info`]—`PIDFD_GET_INFO` on this
     /// process, with the /proc fallback before 6.13.
     ///
     /// # Kernel support
-    /// As [`pidfd_get_info`](crate::pidfd_get_info).
+    /// As [`pidfd_get_info`].
     pub fn info(&self, mask: InfoMask) -> Result<PidfdInfo> {
-        crate::info::pidfd_get_info(self.as_fd(), mask)
+        pidfd_get_info(self.as_fd(), mask)
     }
 
     /// The `Pid:` line of this pidfd's fdinfo—the process's pid in the
@@ -255,15 +163,15 @@ impl PidFd {
     /// # Kernel support
     /// 5.3 (the fdinfo `Pid:` line came with pidfds).
     pub fn pid(&self) -> Result<i32> {
-        pidfd_pid(self.as_fd())
+        procfs::pidfd_pid(self.as_fd())
     }
 
-    /// [`pidfd_id`](crate::pidfd_id)—The process's 64-bit identity.
+    /// [`pidfd_id`]—The process's 64-bit identity.
     ///
     /// # Kernel support
-    /// As [`pidfd_id`](crate::pidfd_id): 6.9 (`EOPNOTSUPP` before).
+    /// As [`pidfd_id`]: 6.9 (`EOPNOTSUPP` before).
     pub fn id(&self) -> Result<u64> {
-        crate::info::pidfd_id(self.as_fd())
+        pidfd_id(self.as_fd())
     }
 
     /// [`pidfd_get_namespace`]—An fd for one of this process's namespaces.
@@ -276,7 +184,7 @@ impl PidFd {
 
     /// Whether `self` and `other` name the same process.
     ///
-    /// Compares the 64-bit identities ([`pidfd_id`](crate::pidfd_id)), never
+    /// Compares the 64-bit identities ([`pidfd_id`]), never
     /// the pid numbers, so a reused pid never compares equal. Before 6.9
     /// (no identity) it compares the fdinfo pids and then checks with
     /// `pidfd_send_signal(pidfd, 0)` that both processes are still alive,
@@ -295,19 +203,50 @@ impl PidFd {
             (Err(Errno::EOPNOTSUPP), _) | (_, Err(Errno::EOPNOTSUPP)) => {}
             (Err(e), _) | (_, Err(e)) => return Err(e),
         }
-        let a = fdinfo_pid(self.as_fd())?;
-        let b = fdinfo_pid(other.as_fd())?;
-        // Both alive after both pids were read: neither number can have
-        // been reused in between, so equal numbers mean one process.
-        // `self` dead before `other` is seen alive: two processes. `self`
-        // alive but `other` dead: `self` may have died in between, so look
-        // at `self` again (a process never comes back to life).
-        match (is_alive(self.as_fd())?, is_alive(other.as_fd())?) {
-            (true, true) => Ok(a == b),
-            (false, true) => Ok(false),
-            (true, false) if is_alive(self.as_fd())? => Ok(false),
+        // Before 6.9: compare the fdinfo pids, each confirmed by the
+        // crate's one rule (`procfs::pinned`): a pid read and then seen to
+        // belong to a live process was that process's throughout.
+        let outer = procfs::pinned(self.as_fd(), procfs::fdinfo_pid, |a| {
+            procfs::pinned(other.as_fd(), procfs::fdinfo_pid, |b| a == b)
+        })?;
+        let inner: Pinned<bool> = outer.value?;
+        // `other` was checked first (t1), `self` after (t2).
+        match (outer.alive, inner.alive) {
+            // Both alive after both pids were read: neither number can
+            // have been reused in between, so equal numbers mean one
+            // process.
+            (true, true) => Ok(inner.value),
+            // `other` dead at t1, `self` alive at t2: a process never comes
+            // back to life, so these are two processes.
+            (true, false) => Ok(false),
+            // `other` alive at t1, `self` dead at t2: one process may have
+            // died in between; if `other` is still alive now, they differ.
+            (false, true) if procfs::is_alive(other.as_fd())? => Ok(false),
             _ => Err(Errno::ESRCH),
         }
+    }
+
+    /// [`pidfd_to_handle`]—This process's pidfs handle (its 64-bit id).
+    ///
+    /// # Errors
+    /// As [`pidfd_to_handle`]: `EOPNOTSUPP` before 6.14.
+    ///
+    /// # Kernel support
+    /// 6.14.
+    pub fn to_handle(&self) -> Result<PidfsHandle> {
+        pidfd_to_handle(self.as_fd())
+    }
+
+    /// [`pidfd_from_handle`]—Reopen a pidfd from a stored handle
+    /// (`O_CLOEXEC` always added).
+    ///
+    /// # Errors
+    /// As [`pidfd_from_handle`]: `ESTALE` once the process is reaped.
+    ///
+    /// # Kernel support
+    /// 6.14; `FD_PIDFS_ROOT` 6.17 (fallback before).
+    pub fn from_handle(handle: &PidfsHandle, flags: OFlags) -> Result<PidFd> {
+        pidfd_from_handle(handle, flags).map(PidFd::from)
     }
 
     /// Wraps `fd` after checking that it is a pidfd: its fdinfo has a
@@ -325,7 +264,7 @@ impl PidFd {
             return Err(Errno::EINVAL);
         }
         let mut buf = [0u8; 1024];
-        let n = read_fdinfo(fd.as_fd(), &mut buf)?;
+        let n = procfs::read_fdinfo(fd.as_fd(), &mut buf)?;
         match crate::parse::parse_pidfd_fdinfo(&buf[..n]) {
             Some(_) => Ok(PidFd(fd)),
             None => Err(Errno::EINVAL),
@@ -381,108 +320,6 @@ pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: ForeignRawFd) -> Result<Owne
     sys::pidfd_getfd(pidfd, targetfd, 0)
 }
 
-/// What `waitid` reports about a child: the `CLD_*` code and status of its
-/// `siginfo_t`, or the classic `wait` status decoded.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WaitStatus {
-    /// `CLD_EXITED`: it called `exit(code)`; `code` is the low 8 bits.
-    Exited(i32),
-    /// `CLD_KILLED` / `CLD_DUMPED`: a signal ended it.
-    Signaled {
-        /// The signal number.
-        signal: i32,
-        /// `CLD_DUMPED`: it dumped core.
-        core_dumped: bool,
-    },
-    /// `CLD_STOPPED` / `CLD_TRAPPED`: stopped by this signal.
-    Stopped(i32),
-    /// `CLD_CONTINUED`: resumed by `SIGCONT`.
-    Continued,
-}
-
-impl WaitStatus {
-    /// Decodes a `waitid` `siginfo_t`'s `si_code` (`CLD_*`) and `si_status`.
-    /// `None` for a code that is no `CLD_*` value. Pure, never panics.
-    pub fn from_code_status(code: i32, status: i32) -> Option<WaitStatus> {
-        match code {
-            raw::CLD_EXITED => Some(WaitStatus::Exited(status)),
-            raw::CLD_KILLED => Some(WaitStatus::Signaled {
-                signal: status,
-                core_dumped: false,
-            }),
-            raw::CLD_DUMPED => Some(WaitStatus::Signaled {
-                signal: status,
-                core_dumped: true,
-            }),
-            raw::CLD_STOPPED | raw::CLD_TRAPPED => Some(WaitStatus::Stopped(status)),
-            raw::CLD_CONTINUED => Some(WaitStatus::Continued),
-            _ => None,
-        }
-    }
-
-    /// Decodes a `SIGCHLD`-style siginfo as `waitid` fills it. `None` if
-    /// `si_signo` is not `SIGCHLD` or `si_code` is no `CLD_*` value.
-    pub fn from_siginfo(info: &SigInfo) -> Option<WaitStatus> {
-        if info.signo() != raw::SIGCHLD {
-            return None;
-        }
-        WaitStatus::from_code_status(info.code(), info.0.si_status())
-    }
-
-    /// Decodes a classic `wait(2)` status int (what `wait4` writes and
-    /// what `PIDFD_INFO_EXIT`'s `exit_code` holds): `WIFEXITED`,
-    /// `WIFSIGNALED` (+ `WCOREDUMP`), `WIFSTOPPED`, `WIFCONTINUED`.
-    /// `None` for a bit pattern none of them matches. Pure, never panics.
-    pub fn from_raw(status: i32) -> Option<WaitStatus> {
-        let low7 = status & 0x7f;
-        let low8 = status & 0xff;
-        if status == 0xffff {
-            Some(WaitStatus::Continued)
-        } else if low7 == 0 {
-            Some(WaitStatus::Exited((status >> 8) & 0xff))
-        } else if low8 == 0x7f {
-            Some(WaitStatus::Stopped((status >> 8) & 0xff))
-        } else if low7 != 0x7f {
-            Some(WaitStatus::Signaled {
-                signal: low7,
-                core_dumped: status & 0x80 != 0,
-            })
-        } else {
-            None
-        }
-    }
-}
-
-/// `waitid(P_PIDFD, pidfd, &info, options, NULL)`—Wait for the process a
-/// pidfd names, which must be a child of the caller.
-///
-/// Returns `Ok(None)` for `WaitOptions::NOHANG` when nothing is to report.
-/// Without `NOWAIT` a reported exit reaps the child: afterwards its pidfd
-/// says `Pid: -1` and signals give `ESRCH`.
-///
-/// # Errors
-/// `ECHILD` not a child of the caller (or already reaped); `EAGAIN` a
-/// `PIDFD_NONBLOCK` pidfd and the child has not exited (without `NOHANG`);
-/// `EINVAL` no event (`EXITED`/`STOPPED`/`CONTINUED`) requested; `EBADF`
-/// not a pidfd; `EINTR` a signal arrived.
-///
-/// # Kernel support
-/// 5.4 (`EINVAL` for `P_PIDFD` before); `PIDFD_NONBLOCK`'s `EAGAIN` 5.10.
-///
-/// # References
-/// waitid(2)
-pub fn pidfd_wait(pidfd: BorrowedFd<'_>, options: WaitOptions) -> Result<Option<WaitStatus>> {
-    let mut info = raw::siginfo_t::zeroed();
-    sys::waitid(raw::P_PIDFD, pidfd.as_raw_fd(), &mut info, options.bits())?;
-    if info.si_signo == 0 && info.si_pid() == 0 {
-        // WNOHANG and nothing to report: the kernel leaves si_pid zero.
-        return Ok(None);
-    }
-    WaitStatus::from_code_status(info.si_code, info.si_status())
-        .map(Some)
-        .ok_or(Errno::EIO)
-}
-
 /// `ppoll([{pidfd, POLLIN}], timeout)`—Wait up to `timeout` (`None`:
 /// forever) for the process to exit.
 ///
@@ -515,301 +352,4 @@ pub fn pidfd_poll(pidfd: BorrowedFd<'_>, timeout: Option<Duration>) -> Result<bo
         return Err(Errno::EBADF);
     }
     Ok(fds[0].revents & (raw::POLLIN | raw::POLLHUP) != 0)
-}
-
-/// A kind of namespace, for [`pidfd_get_namespace`].
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NsType {
-    /// `PIDFD_GET_CGROUP_NAMESPACE` (`/proc/<pid>/ns/cgroup`).
-    Cgroup,
-    /// `PIDFD_GET_IPC_NAMESPACE` (`ns/ipc`).
-    Ipc,
-    /// `PIDFD_GET_MNT_NAMESPACE` (`ns/mnt`).
-    Mnt,
-    /// `PIDFD_GET_NET_NAMESPACE` (`ns/net`).
-    Net,
-    /// `PIDFD_GET_PID_NAMESPACE` (`ns/pid`): the one the process lives in.
-    Pid,
-    /// `PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE` (`ns/pid_for_children`).
-    PidForChildren,
-    /// `PIDFD_GET_TIME_NAMESPACE` (`ns/time`).
-    Time,
-    /// `PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE` (`ns/time_for_children`).
-    TimeForChildren,
-    /// `PIDFD_GET_USER_NAMESPACE` (`ns/user`).
-    User,
-    /// `PIDFD_GET_UTS_NAMESPACE` (`ns/uts`).
-    Uts,
-}
-
-impl NsType {
-    /// All ten kinds, in ioctl order.
-    pub const ALL: [NsType; 10] = [
-        NsType::Cgroup,
-        NsType::Ipc,
-        NsType::Mnt,
-        NsType::Net,
-        NsType::Pid,
-        NsType::PidForChildren,
-        NsType::Time,
-        NsType::TimeForChildren,
-        NsType::User,
-        NsType::Uts,
-    ];
-
-    /// The `PIDFD_GET_*_NAMESPACE` ioctl request.
-    pub const fn ioctl(self) -> u32 {
-        match self {
-            NsType::Cgroup => raw::PIDFD_GET_CGROUP_NAMESPACE,
-            NsType::Ipc => raw::PIDFD_GET_IPC_NAMESPACE,
-            NsType::Mnt => raw::PIDFD_GET_MNT_NAMESPACE,
-            NsType::Net => raw::PIDFD_GET_NET_NAMESPACE,
-            NsType::Pid => raw::PIDFD_GET_PID_NAMESPACE,
-            NsType::PidForChildren => raw::PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE,
-            NsType::Time => raw::PIDFD_GET_TIME_NAMESPACE,
-            NsType::TimeForChildren => raw::PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE,
-            NsType::User => raw::PIDFD_GET_USER_NAMESPACE,
-            NsType::Uts => raw::PIDFD_GET_UTS_NAMESPACE,
-        }
-    }
-
-    /// The file name under `/proc/<pid>/ns/`.
-    pub const fn proc_name(self) -> &'static str {
-        match self {
-            NsType::Cgroup => "cgroup",
-            NsType::Ipc => "ipc",
-            NsType::Mnt => "mnt",
-            NsType::Net => "net",
-            NsType::Pid => "pid",
-            NsType::PidForChildren => "pid_for_children",
-            NsType::Time => "time",
-            NsType::TimeForChildren => "time_for_children",
-            NsType::User => "user",
-            NsType::Uts => "uts",
-        }
-    }
-
-    /// The `CLONE_NEW*` bit `NS_GET_NSTYPE` answers for such an fd (and
-    /// `setns` takes).
-    pub const fn flag(self) -> NsFlags {
-        match self {
-            NsType::Cgroup => NsFlags::CGROUP,
-            NsType::Ipc => NsFlags::IPC,
-            NsType::Mnt => NsFlags::MNT,
-            NsType::Net => NsFlags::NET,
-            NsType::Pid | NsType::PidForChildren => NsFlags::PID,
-            NsType::Time | NsType::TimeForChildren => NsFlags::TIME,
-            NsType::User => NsFlags::USER,
-            NsType::Uts => NsFlags::UTS,
-        }
-    }
-}
-
-/// `ioctl(pidfd, PIDFD_GET_<NS>_NAMESPACE, 0)`—An fd (`O_CLOEXEC`) for one
-/// of the namespaces of the process a pidfd names.
-///
-/// Before 6.11 (the ioctl answers `ENOTTY`, or `EINVAL` on some kernels;
-/// also under qemu-user) it opens `/proc/<pid>/ns/<name>` race-free: the
-/// pid is read from the pidfd's fdinfo, the file opened, and then
-/// `pidfd_send_signal(pidfd, 0)` confirms that the process is still alive,
-/// so the pid cannot have been reused in between.
-///
-/// # Errors
-/// `ESRCH` the process has exited; `EPERM`/`EACCES` no ptrace-read access;
-/// `EOPNOTSUPP` (ioctl) or `ENOENT` (fallback) for a namespace kind the
-/// kernel lacks; `EBADF` not a pidfd (or a `PIDFD_SELF_*` sentinel).
-///
-/// # Kernel support
-/// 6.11 for the ioctl; the /proc fallback works on every kernel with pidfds
-/// (5.3), `time` namespaces need 5.6 and `pid_for_children` 4.12.
-pub fn pidfd_get_namespace(pidfd: BorrowedFd<'_>, ns: NsType) -> Result<OwnedFd> {
-    match sys::pidfd_get_ns_ioctl(pidfd, ns.ioctl()) {
-        Err(Errno::ENOTTY | Errno::EINVAL | Errno::ENOSYS) => {
-            pidfd_get_namespace_fallback(pidfd, ns)
-        }
-        r => r,
-    }
-}
-
-/// The /proc fallback of [`pidfd_get_namespace`], callable directly so
-/// tests can run it on kernels that have the ioctl.
-#[doc(hidden)]
-pub fn pidfd_get_namespace_fallback(pidfd: BorrowedFd<'_>, ns: NsType) -> Result<OwnedFd> {
-    let pid = pidfd_pid_or_esrch(pidfd)?;
-    let mut path = PathBuf::new();
-    path.push(b"/proc/");
-    path.push_u32(pid as u32);
-    path.push(b"/ns/");
-    path.push(ns.proc_name().as_bytes());
-    let opened = sys::open_cwd(path.as_cstr()?, raw::O_RDONLY | raw::O_CLOEXEC, 0);
-    // Confirm after the open: if the process is still alive now, the pid
-    // named it all along (a pid is reused only after its process is reaped).
-    if !is_alive(pidfd)? {
-        return Err(Errno::ESRCH);
-    }
-    opened
-}
-
-/// `setns(fd, nstype)`—Move the calling thread into the namespaces `fd`
-/// names: a namespace fd (`nstype` empty or its kind) or a pidfd (5.8;
-/// `nstype` must name at least one namespace, and several move at once,
-/// atomically).
-///
-/// # Errors
-/// `EINVAL` a pidfd with empty `nstype`, or `nstype` not matching a
-/// namespace fd; `EPERM` missing `CAP_SYS_ADMIN` in the target's user
-/// namespace; `EBADF` bad fd (also the `PIDFD_SELF_*` sentinels); `ESRCH`
-/// the process has exited.
-///
-/// # Kernel support
-/// 3.0 for namespace fds; pidfds 5.8 (`EINVAL` before).
-///
-/// # References
-/// setns(2)
-pub fn setns(fd: BorrowedFd<'_>, nstype: NsFlags) -> Result<()> {
-    sys::setns(fd, nstype.bits())
-}
-
-// ---- crate-private /proc helpers ----
-
-pub(crate) use crate::path::PathBuf;
-
-/// Reads a whole (small) file into `buf`; returns the length read.
-pub(crate) fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
-    let fd = sys::open_cwd(path, raw::O_RDONLY | raw::O_CLOEXEC, 0)?;
-    sys::read_full(fd.as_fd(), buf)
-}
-
-/// Reads `/proc/self/fdinfo/<fd>` into `buf`.
-pub(crate) fn read_fdinfo(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    let raw_fd = fd.as_raw_fd();
-    if raw_fd < 0 {
-        return Err(Errno::EBADF);
-    }
-    let mut path = PathBuf::new();
-    path.push(b"/proc/self/fdinfo/");
-    path.push_u32(raw_fd as u32);
-    match read_file(path.as_cstr()?, buf) {
-        Err(Errno::ENOENT) => Err(Errno::EBADF),
-        r => r,
-    }
-}
-
-/// The raw `Pid:` value of a pidfd's fdinfo (-1 reaped, 0 foreign).
-pub(crate) fn fdinfo_pid(pidfd: BorrowedFd<'_>) -> Result<i32> {
-    let mut buf = [0u8; 1024];
-    let n = read_fdinfo(pidfd, &mut buf)?;
-    crate::parse::parse_pidfd_fdinfo(&buf[..n])
-        .map(|f| f.pid)
-        .ok_or(Errno::EBADF)
-}
-
-/// The fdinfo pid, `ESRCH` once reaped, `EREMOTE` when foreign.
-pub(crate) fn pidfd_pid(pidfd: BorrowedFd<'_>) -> Result<i32> {
-    match fdinfo_pid(pidfd)? {
-        -1 => Err(Errno::ESRCH),
-        0 => Err(Errno::EREMOTE),
-        p if p > 0 => Ok(p),
-        _ => Err(Errno::EINVAL),
-    }
-}
-
-/// As [`pidfd_pid`] but `ESRCH` for a foreign process too (what kernels
-/// before 6.18 say for it).
-pub(crate) fn pidfd_pid_or_esrch(pidfd: BorrowedFd<'_>) -> Result<i32> {
-    match pidfd_pid(pidfd) {
-        Err(Errno::EREMOTE) => Err(Errno::ESRCH),
-        r => r,
-    }
-}
-
-/// `pidfd_send_signal(pidfd, 0)`: `true` while the process has not been
-/// reaped (`EPERM` means alive too: the task was found). For a process
-/// outside the caller's pid namespace (`EINVAL` there) the fdinfo says it:
-/// `Pid: -1` once reaped.
-pub(crate) fn is_alive(pidfd: BorrowedFd<'_>) -> Result<bool> {
-    match sys::pidfd_send_signal(pidfd, 0, None, 0) {
-        Ok(()) | Err(Errno::EPERM) => Ok(true),
-        Err(Errno::ESRCH) => Ok(false),
-        Err(Errno::EINVAL) => Ok(fdinfo_pid(pidfd)? != -1),
-        Err(e) => Err(e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wait_status_from_raw_matches_libc_macros() {
-        assert_eq!(WaitStatus::from_raw(0), Some(WaitStatus::Exited(0)));
-        assert_eq!(WaitStatus::from_raw(42 << 8), Some(WaitStatus::Exited(42)));
-        assert_eq!(
-            WaitStatus::from_raw(9),
-            Some(WaitStatus::Signaled {
-                signal: 9,
-                core_dumped: false
-            })
-        );
-        assert_eq!(
-            WaitStatus::from_raw(0x80 | 11),
-            Some(WaitStatus::Signaled {
-                signal: 11,
-                core_dumped: true
-            })
-        );
-        assert_eq!(
-            WaitStatus::from_raw((19 << 8) | 0x7f),
-            Some(WaitStatus::Stopped(19))
-        );
-        assert_eq!(WaitStatus::from_raw(0xffff), Some(WaitStatus::Continued));
-        assert_eq!(WaitStatus::from_raw(0xff), None);
-        for s in [i32::MIN, -1, i32::MAX, 0x7f, 0x17f, 0xfffe] {
-            let _ = WaitStatus::from_raw(s);
-        }
-    }
-
-    #[test]
-    fn wait_status_from_code() {
-        assert_eq!(
-            WaitStatus::from_code_status(raw::CLD_EXITED, 3),
-            Some(WaitStatus::Exited(3))
-        );
-        assert_eq!(
-            WaitStatus::from_code_status(raw::CLD_DUMPED, 6),
-            Some(WaitStatus::Signaled {
-                signal: 6,
-                core_dumped: true
-            })
-        );
-        assert_eq!(
-            WaitStatus::from_code_status(raw::CLD_TRAPPED, 5),
-            Some(WaitStatus::Stopped(5))
-        );
-        assert_eq!(WaitStatus::from_code_status(0, 0), None);
-        assert_eq!(WaitStatus::from_code_status(7, 0), None);
-    }
-
-    #[test]
-    fn path_buf() {
-        let mut p = PathBuf::new();
-        p.push(b"/proc/");
-        p.push_u32(0);
-        p.push(b"/");
-        p.push_u32(u32::MAX);
-        assert_eq!(p.as_cstr().unwrap().to_bytes(), b"/proc/0/4294967295");
-        let mut p = PathBuf::new();
-        p.push(&[b'a'; 200]);
-        assert_eq!(p.as_cstr(), Err(Errno::ENAMETOOLONG));
-        let mut p = PathBuf::new();
-        p.push(b"a\0b");
-        assert_eq!(p.as_cstr(), Err(Errno::ENAMETOOLONG));
-    }
-
-    #[test]
-    fn ns_types_distinct() {
-        for (i, a) in NsType::ALL.iter().enumerate() {
-            assert_eq!(a.ioctl(), 0xff00 | (i as u32 + 1));
-        }
-    }
 }

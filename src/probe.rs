@@ -1,15 +1,10 @@
 //! Live feature probes of the running kernel: each feature is tried, not
 //! inferred from the version string.
-//!
-//! # Safety
-//!
-//! The only `unsafe` here calls `sys::ioctl_*` with requests whose argument
-//! type matches (`PIDFD_GET_INFO` with a `pidfd_info`, the nsfs pid ioctls
-//! by value) and `sys::clone3` with a size of 0, which the kernel rejects
-//! before reading anything.
-#![allow(unsafe_code)]
 
+use crate::errno::Errno;
 use crate::fd::{AsFd, OwnedFd};
+use crate::handle::FD_PIDFS_ROOT;
+use crate::pidfd::PIDFD_SELF_THREAD_GROUP;
 use crate::{raw, sys};
 
 /// What this kernel offers of the process-handle ABI, each probed live.
@@ -57,15 +52,10 @@ impl Features {
             mask: raw::PIDFD_INFO_PID,
             ..Default::default()
         };
-        // SAFETY: PIDFD_GET_INFO (VER0 size 64) writes at most 64 bytes of
-        // the 80-byte `pidfd_info`.
         f.pidfd_get_info =
-            unsafe { sys::ioctl_ptr(pidfd.as_fd(), raw::PIDFD_GET_INFO, &mut info) }.is_ok();
-        // SAFETY: PIDFD_GET_PID_NAMESPACE takes no argument and returns an fd.
-        if let Ok(fd) = unsafe { sys::ioctl_noarg(pidfd.as_fd(), raw::PIDFD_GET_PID_NAMESPACE) } {
-            f.pidfd_get_namespace = true;
-            drop(crate::fd::owned(fd as i32));
-        }
+            sys::pidfd_get_info(pidfd.as_fd(), raw::PIDFD_GET_INFO, &mut info).is_ok();
+        f.pidfd_get_namespace =
+            sys::pidfd_get_ns(pidfd.as_fd(), raw::PIDFD_GET_PID_NAMESPACE).is_ok();
         let mut fh = raw::file_handle {
             handle_bytes: raw::MAX_HANDLE_SZ as u32,
             handle_type: 0,
@@ -75,10 +65,9 @@ impl Features {
         if sys::name_to_handle_at(pidfd.as_fd(), c"", &mut fh, &mut mnt, raw::AT_EMPTY_PATH).is_ok()
         {
             f.file_handles = true;
-            f.fd_pidfs_root =
-                sys::open_by_handle_at(crate::FD_PIDFS_ROOT, &fh, raw::O_CLOEXEC).is_ok();
+            f.fd_pidfs_root = sys::open_by_handle_at(FD_PIDFS_ROOT, &fh, raw::O_CLOEXEC).is_ok();
         }
-        f.pidfd_self = sys::pidfd_send_signal(crate::PIDFD_SELF_THREAD_GROUP, 0, None, 0).is_ok();
+        f.pidfd_self = sys::pidfd_send_signal(PIDFD_SELF_THREAD_GROUP, 0, None, 0).is_ok();
         f.nsfs_pid_ioctls = probe_nsfs();
         f.clone3 = probe_clone3();
         drop::<OwnedFd>(pidfd);
@@ -109,16 +98,11 @@ fn probe_nsfs() -> bool {
         return false;
     };
     let me = sys::getpid();
-    // SAFETY: NS_GET_PID_IN_PIDNS takes the pid by value.
-    matches!(unsafe { sys::ioctl_int(ns.as_fd(), raw::NS_GET_PID_IN_PIDNS, me as usize) }, Ok(p) if p as i32 == me)
+    matches!(sys::ns_pid(ns.as_fd(), raw::NS_GET_PID_IN_PIDNS, me), Ok(p) if p as i32 == me)
 }
 
 fn probe_clone3() -> bool {
-    let mut args = raw::clone_args::default();
-    // SAFETY: size 0 is below CLONE_ARGS_SIZE_VER0: the kernel answers
-    // EINVAL without reading `args` or creating a process.
-    let r = unsafe { sys::clone3(&mut args, 0) };
-    r != Err(crate::Errno::ENOSYS)
+    sys::clone3_probe() != Err(Errno::ENOSYS)
 }
 
 /// `uname(2)`'s `release` field, e.g. `6.18.44`.

@@ -22,7 +22,9 @@ use crate::errno::{Errno, Result};
 use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use crate::flags::PidfdFlags;
 use crate::parse;
-use crate::pidfd::{PathBuf, is_alive, pidfd_open};
+use crate::path::PathBuf;
+use crate::pidfd::pidfd_open;
+use crate::procfs;
 use crate::{raw, sys};
 use core::ffi::CStr;
 
@@ -108,50 +110,35 @@ fn fdinfo_pid_at(dir: BorrowedFd<'_>, prefix: &[u8], fd: BorrowedFd<'_>) -> Resu
 /// # References
 /// pidfd_open(2), proc(5)
 pub fn procfd_from_pidfd(pidfd: BorrowedFd<'_>, proc_root: BorrowedFd<'_>) -> Result<OwnedFd> {
-    procfd_from_pidfd_hooked(pidfd, proc_root, &mut |_| {})
+    procfd_from_pidfd_with(pidfd, proc_root, &mut |_| {})
 }
 
 /// [`procfd_from_pidfd`] calling `between(pid)` after the pid was read and
-/// before `/proc/<pid>` is opened: tests use it to make the process die and
-/// its pid be reused exactly inside the race window.
-#[doc(hidden)]
-pub fn procfd_from_pidfd_hooked(
+/// before `/proc/<pid>` is opened: tests use it (a test hook) to make the
+/// process die and its pid be reused exactly inside the race window.
+pub(crate) fn procfd_from_pidfd_with(
     pidfd: BorrowedFd<'_>,
     proc_root: BorrowedFd<'_>,
     between: &mut dyn FnMut(i32),
 ) -> Result<OwnedFd> {
     check_procfs(proc_root)?;
-    let pid = match fdinfo_pid_at(proc_root, b"", pidfd)? {
-        -1 => return Err(Errno::ESRCH),
-        0 => return Err(Errno::EREMOTE),
-        p if p > 0 => p,
-        _ => return Err(Errno::EINVAL),
+    let read_pid = |pidfd: BorrowedFd<'_>| match fdinfo_pid_at(proc_root, b"", pidfd)? {
+        -1 => Err(Errno::ESRCH),
+        0 => Err(Errno::EREMOTE),
+        p if p > 0 => Ok(p),
+        _ => Err(Errno::EINVAL),
     };
-    between(pid);
-    let mut name = PathBuf::new();
-    name.push_u32(pid as u32);
-    let flags = raw::O_RDONLY | raw::O_DIRECTORY | raw::O_NOFOLLOW | raw::O_CLOEXEC;
-    let dir = match open_in_mount(proc_root, name.as_cstr()?, flags) {
-        Ok(d) => d,
-        // The pid is gone from this procfs: the process was reaped.
-        Err(Errno::ENOENT) => return Err(Errno::ESRCH),
-        // Any other failure: report the death rather than a side effect of
-        // it.
-        Err(e) => {
-            return Err(if is_alive(pidfd) == Ok(false) {
-                Errno::ESRCH
-            } else {
-                e
-            });
-        }
-    };
-    // The process held `pid` when the fdinfo was read; if it still exists
-    // now, it held it across the open, so `dir` is its directory.
-    match is_alive(pidfd) {
-        Ok(true) => Ok(dir),
-        Ok(false) => Err(Errno::ESRCH),
-        Err(e) => Err(e),
-    }
+    // The crate's one rule: the pid read, the directory opened, then the
+    // process seen alive, so the pid was its own throughout.
+    procfs::pinned(pidfd, read_pid, |pid| {
+        between(pid);
+        let mut name = PathBuf::new();
+        name.push_u32(pid as u32);
+        let flags = raw::O_RDONLY | raw::O_DIRECTORY | raw::O_NOFOLLOW | raw::O_CLOEXEC;
+        // ENOENT: the pid is gone from this procfs, the process was reaped.
+        open_in_mount(proc_root, name.as_cstr()?, flags).map_err(procfs::no_task)
+    })?
+    .or_esrch()?
 }
 
 /// `pidfd_open` of the process a `/proc/<pid>` directory fd names,
@@ -196,14 +183,13 @@ pub fn procfd_from_pidfd_hooked(
 /// # References
 /// pidfd_open(2), proc(5)
 pub fn pidfd_from_procfd(procfd: BorrowedFd<'_>) -> Result<OwnedFd> {
-    pidfd_from_procfd_hooked(procfd, &mut |_| {})
+    pidfd_from_procfd_with(procfd, &mut |_| {})
 }
 
 /// [`pidfd_from_procfd`] calling `between(pid)` after `status` was read and
-/// before `pidfd_open(pid)`: tests use it to make the process die and its
-/// pid be reused exactly inside the race window.
-#[doc(hidden)]
-pub fn pidfd_from_procfd_hooked(
+/// before `pidfd_open(pid)`: tests use it (a test hook) to make the process
+/// die and its pid be reused exactly inside the race window.
+pub(crate) fn pidfd_from_procfd_with(
     procfd: BorrowedFd<'_>,
     between: &mut dyn FnMut(i32),
 ) -> Result<OwnedFd> {

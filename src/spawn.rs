@@ -18,9 +18,10 @@
 #![allow(unsafe_code)]
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, BorrowedFd, owned};
+use crate::fd::{AsFd, AsRawFd, BorrowedFd};
 use crate::flags::CloneFlags;
 use crate::pidfd::PidFd;
+use crate::sys::Cloned;
 use crate::{raw, sys};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -117,23 +118,15 @@ pub unsafe fn fork_pidfd(flags: CloneFlags) -> Result<Forked> {
     unsafe { fork_legacy(flags) }
 }
 
-/// `clone3` with `set_tid`—[`fork_pidfd`] with the child's pid chosen by
-/// the caller, one pid per pid-namespace level, innermost first.
-///
-/// For pid-reuse tests and checkpoint/restore; no legacy fallback.
-///
-/// # Errors
-/// `EEXIST` the pid is taken; `EINVAL` bad flags, an empty or too long
-/// `set_tid`; `EPERM` no `CAP_SYS_ADMIN`/`CAP_CHECKPOINT_RESTORE` over the
-/// target pid namespaces; `ENOSYS` without `clone3`.
-///
-/// # Kernel support
-/// 5.5 (`E2BIG` on 5.3/5.4, which do not know the 80-byte `clone_args`).
+/// `clone3` with `set_tid`: [`fork_pidfd`] with the child's pid chosen by
+/// the caller, one pid per pid-namespace level, innermost first (a test
+/// hook: `EEXIST` if taken, `EPERM` without `CAP_SYS_ADMIN` over the
+/// target namespaces, `ENOSYS` without `clone3`; no legacy fallback).
 ///
 /// # Safety
 /// As [`fork_pidfd`].
-#[doc(hidden)]
-pub unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Result<Forked> {
+#[cfg(feature = "test-hooks")]
+pub(crate) unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Result<Forked> {
     if !CloneFlags::all().contains(flags) || set_tid.is_empty() {
         return Err(Errno::EINVAL);
     }
@@ -141,24 +134,16 @@ pub unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Res
     unsafe { fork_clone3(flags, set_tid) }
 }
 
-/// Test switch: `true` makes [`fork_pidfd`] and [`spawn`] skip `clone3` and
-/// use legacy `clone`, as on a kernel or emulator without `clone3`.
-/// Process-wide; tests set it in a forked child.
-///
-/// # Kernel support
-/// Legacy `clone` with `CLONE_PIDFD`: 5.2.
-#[doc(hidden)]
-pub fn force_legacy_clone(on: bool) {
+/// Test switch: `true` makes [`fork_pidfd`] and [`spawn`] skip `clone3`
+/// and use legacy `clone`, as on a kernel or emulator without `clone3`.
+#[cfg(feature = "test-hooks")]
+pub(crate) fn force_legacy_clone(on: bool) {
     FORCE_LEGACY.store(on, Ordering::Relaxed);
 }
 
-/// True once `clone3` answered `ENOSYS` in this process (so [`fork_pidfd`]
-/// uses legacy `clone`).
-///
-/// # Kernel support
-/// `clone3` exists from 5.3; qemu-user answers `ENOSYS` for it.
-#[doc(hidden)]
-pub fn clone3_unavailable() -> bool {
+/// True once `clone3` answered `ENOSYS` in this process.
+#[cfg(feature = "test-hooks")]
+pub(crate) fn clone3_unavailable() -> bool {
     CLONE3_ENOSYS.load(Ordering::Relaxed)
 }
 
@@ -167,28 +152,8 @@ pub fn clone3_unavailable() -> bool {
 /// # Safety
 /// `flags` is a subset of `CloneFlags::all()` (fork-like); fork's rules.
 unsafe fn fork_clone3(flags: CloneFlags, set_tid: &[i32]) -> Result<Forked> {
-    let mut pidfd: i32 = -1;
-    let pidfd_ptr: *mut i32 = &mut pidfd;
-    let mut args = raw::clone_args {
-        flags: flags.bits() | raw::CLONE_PIDFD,
-        pidfd: pidfd_ptr.expose_provenance() as u64,
-        exit_signal: raw::SIGCHLD as u64,
-        ..raw::clone_args::default()
-    };
-    let size = if set_tid.is_empty() {
-        raw::CLONE_ARGS_SIZE_VER0
-    } else {
-        args.set_tid = set_tid.as_ptr().expose_provenance() as u64;
-        args.set_tid_size = set_tid.len() as u64;
-        raw::CLONE_ARGS_SIZE_VER1
-    };
-    // SAFETY: fork-like args (no CLONE_VM, stack 0, no SETTLS); the kernel
-    // writes one int to `pidfd` (exposed above) and reads `set_tid`, which
-    // is borrowed across the call.
-    let pid = unsafe { sys::clone3(&mut args, size) }?;
-    // SAFETY: `pidfd_ptr` points at the live local the kernel wrote.
-    let pidfd = unsafe { core::ptr::read_volatile(pidfd_ptr) };
-    Ok(forked(pid, pidfd))
+    // SAFETY: fork-like flags (the caller's promise).
+    unsafe { sys::clone3_pidfd(flags.bits(), set_tid) }.map(forked)
 }
 
 /// The legacy `clone` path.
@@ -199,21 +164,17 @@ unsafe fn fork_legacy(flags: CloneFlags) -> Result<Forked> {
     if flags.intersects(CLONE3_ONLY) {
         return Err(Errno::EINVAL);
     }
-    let mut pidfd: i32 = -1;
-    let f = flags.bits() | raw::CLONE_PIDFD | raw::SIGCHLD as u64;
-    // SAFETY: fork-like flags; the kernel writes the pidfd into `pidfd`.
-    let pid = unsafe { sys::clone_pidfd(f, &mut pidfd) }?;
-    Ok(forked(pid, pidfd))
+    // SAFETY: fork-like flags (the caller's promise).
+    unsafe { sys::clone_pidfd(flags.bits()) }.map(forked)
 }
 
-fn forked(pid: i32, pidfd: i32) -> Forked {
-    if pid == 0 {
-        Forked::Child
-    } else {
-        Forked::Parent {
+fn forked(c: Cloned) -> Forked {
+    match c {
+        Cloned::Child => Forked::Child,
+        Cloned::Parent { pid, pidfd } => Forked::Parent {
             pid,
-            pidfd: PidFd::from(owned(pidfd)),
-        }
+            pidfd: PidFd::from(pidfd),
+        },
     }
 }
 
@@ -326,7 +287,7 @@ pub fn spawn(path: &CStr, argv: &[&CStr], envp: &[&CStr], flags: CloneFlags) -> 
 /// Waits for our own, known-dead (or just killed) child.
 fn reap(pid: i32, pidfd: &PidFd) {
     let mut info = raw::siginfo_t::zeroed();
-    let fd = crate::fd::AsRawFd::as_raw_fd(pidfd);
+    let fd = pidfd.as_raw_fd();
     loop {
         match sys::waitid(raw::P_PIDFD, fd, &mut info, raw::WEXITED) {
             Err(Errno::EINTR) => continue,

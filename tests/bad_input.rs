@@ -214,7 +214,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             situation: "control message with `cmsg_len` = `usize::MAX`",
-            call: "`translate::parse_scm_credentials`",
+            call: "`hooks::parse_scm_credentials`",
             answer: "None",
             here: same,
             run: || {
@@ -223,7 +223,7 @@ fn rows() -> Vec<Row> {
                 b[size_of::<usize>()..size_of::<usize>() + 4].copy_from_slice(&1i32.to_ne_bytes());
                 b[size_of::<usize>() + 4..size_of::<usize>() + 8]
                     .copy_from_slice(&2i32.to_ne_bytes());
-                format!("{:?}", pidfs::translate::parse_scm_credentials(&b))
+                format!("{:?}", pidfs::hooks::parse_scm_credentials(&b))
             },
         },
         // ---- fds that are not pidfds ----

@@ -215,7 +215,7 @@ fn corpus_scm_credentials_parse() {
     // The real recvmsg buffer (x86_64 layout) carries the sender's pid; the
     // i386-layout seed parses on 32-bit targets.
     let get = |n: &str| seeds.iter().find(|(name, _)| *name == n).unwrap().1;
-    let parse = pidfs::translate::parse_scm_credentials;
+    let parse = pidfs::hooks::parse_scm_credentials;
     if cfg!(target_pointer_width = "64") {
         assert!(parse(get("real-creds")).is_some_and(|c| c.pid > 0));
         assert_eq!(parse(get("two-creds")).map(|c| c.pid), Some(99));

@@ -434,7 +434,7 @@ fn fuzz_corpus_replay() {
         "big-200",
     ];
     for (name, data) in SEEDS {
-        pidfs::handle::fuzz_decode(data);
+        pidfs::fuzzing::file_handle_decode(data);
         let _ = name;
     }
     assert_eq!(PidfsHandle::from_bytes(SEEDS[0].1).map(|h| h.id()), Ok(42));
@@ -445,7 +445,7 @@ fn fuzz_corpus_replay() {
             for e in rd {
                 let path = e.unwrap().path();
                 let data = std::fs::read(&path).unwrap();
-                pidfs::handle::fuzz_decode(&data);
+                pidfs::fuzzing::file_handle_decode(&data);
                 n += 1;
             }
             assert!(n >= SEEDS.len(), "{n} files in {}", dir.display());
@@ -953,7 +953,7 @@ fn eoverflow_reports_size_and_retry_succeeds() {
             "the kernel writes back the size it needs (capacity {cap})"
         );
         let (fh, m) =
-            pidfs::handle::name_to_handle_at_from(me.as_fd(), c"", AtFlags::EMPTY_PATH, cap)
+            pidfs::hooks::name_to_handle_at_from(me.as_fd(), c"", AtFlags::EMPTY_PATH, cap)
                 .unwrap();
         assert_eq!((fh, m), (full, mnt));
     }
@@ -1343,7 +1343,7 @@ fn own_pidfd_fallback_matches_pidfs_root() {
             OFlags::NONBLOCK,
             OFlags::RDWR | OFlags::EXCL,
         ] {
-            let a = pidfs::handle::pidfd_from_handle_via_own_pidfd(&h, flags).unwrap();
+            let a = pidfs::hooks::pidfd_from_handle_via_own_pidfd(&h, flags).unwrap();
             let b = pidfd_from_handle(&h, flags).unwrap();
             assert_eq!((dev_ino(a.as_fd()), dev_ino(b.as_fd())), (st, st));
             assert_ne!(fd_flags(a.as_fd()).0 & libc::FD_CLOEXEC, 0);
@@ -1353,9 +1353,9 @@ fn own_pidfd_fallback_matches_pidfs_root() {
             );
         }
         let bogus = PidfsHandle::from_id(u64::MAX);
-        let via = pidfs::handle::pidfd_from_handle_via_own_pidfd(&bogus, OFlags::RDONLY);
+        let via = pidfs::hooks::pidfd_from_handle_via_own_pidfd(&bogus, OFlags::RDONLY);
         assert_eq!(via.err(), Some(Errno::ESTALE));
-        let via = pidfs::handle::pidfd_from_handle_via_own_pidfd(&h, OFlags::TRUNC);
+        let via = pidfs::hooks::pidfd_from_handle_via_own_pidfd(&h, OFlags::TRUNC);
         assert_eq!(via.err(), Some(Errno::EINVAL));
     });
 }

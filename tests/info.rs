@@ -11,9 +11,10 @@ mod common;
 
 use common::{Child, QEMU, kernel_matrix, no_fd_leak};
 use pidfs::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use pidfs::hooks::pidfd_get_info_fallback;
 use pidfs::{
     Errno, InfoMask, PidFd, PidfdFlags, PidfdInfo, WaitOptions, WaitStatus, pidfd_get_info,
-    pidfd_get_info_fallback, pidfd_id,
+    pidfd_id,
 };
 use std::time::Duration;
 

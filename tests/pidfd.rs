@@ -485,7 +485,7 @@ fn recycled_pid_never_reaches_new_process() {
             // answers in its pid namespace.
             assert_eq!(outer.kill(0).unwrap_err(), Errno::EINVAL);
             let r = outer.info(pidfs::InfoMask::PID);
-            let fb = pidfs::pidfd_get_info_fallback(outer.as_fd(), pidfs::InfoMask::PID);
+            let fb = pidfs::hooks::pidfd_get_info_fallback(outer.as_fd(), pidfs::InfoMask::PID);
             assert_eq!(fb.unwrap().pid(), Some(outer_pid));
             if qemu_user() {
                 assert_eq!(r.unwrap().pid(), Some(outer_pid));
@@ -508,12 +508,14 @@ fn recycled_pid_never_reaches_new_process() {
             assert_eq!(old_fd.pid().unwrap_err(), Errno::ESRCH);
             assert_eq!(old_fd.namespace(NsType::Net).unwrap_err(), Errno::ESRCH);
             assert_eq!(
-                pidfs::pidfd_get_namespace_fallback(old_fd.as_fd(), NsType::Net).unwrap_err(),
+                pidfs::hooks::pidfd_get_namespace_fallback(old_fd.as_fd(), NsType::Net)
+                    .unwrap_err(),
                 Errno::ESRCH
             );
             assert_eq!(old_fd.info(pidfs::InfoMask::PID).unwrap_err(), Errno::ESRCH);
             assert_eq!(
-                pidfs::pidfd_get_info_fallback(old_fd.as_fd(), pidfs::InfoMask::PID).unwrap_err(),
+                pidfs::hooks::pidfd_get_info_fallback(old_fd.as_fd(), pidfs::InfoMask::PID)
+                    .unwrap_err(),
                 Errno::ESRCH
             );
             assert!(!old_fd.same_process(&new_fd).unwrap());
@@ -760,7 +762,7 @@ fn get_namespace_all_kinds_nstype() {
         );
         let m = std::fs::metadata(format!("/proc/self/ns/{}", ns.proc_name())).unwrap();
         assert_eq!(file_id(&fd), (m.dev(), m.ino()), "{ns:?}");
-        let fb = pidfs::pidfd_get_namespace_fallback(p.as_fd(), ns).unwrap();
+        let fb = pidfs::hooks::pidfd_get_namespace_fallback(p.as_fd(), ns).unwrap();
         assert_eq!(file_id(&fd), file_id(&fb), "{ns:?}");
     }
 }
@@ -780,7 +782,7 @@ fn get_namespace_reaped_esrch_no_leak() {
                 "{ns:?}"
             );
             assert_eq!(
-                pidfs::pidfd_get_namespace_fallback(p.as_fd(), ns).unwrap_err(),
+                pidfs::hooks::pidfd_get_namespace_fallback(p.as_fd(), ns).unwrap_err(),
                 Errno::ESRCH,
                 "{ns:?}"
             );

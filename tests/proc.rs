@@ -342,11 +342,15 @@ fn procfd_from_pidfd_pid_reused_in_window_is_esrch() {
         for _ in 0..iterations() {
             let (p, pfd) = fork_sleeper();
             let mut usurper = None;
-            let r = pidfs::procfd_from_pidfd_hooked(pfd.as_fd(), proc_root.as_fd(), &mut |seen| {
-                assert_eq!(seen, p);
-                kill_and_reap(pfd.as_fd());
-                usurper = Some(ns.reuse_pid(p));
-            });
+            let r = pidfs::hooks::procfd_from_pidfd_hooked(
+                pfd.as_fd(),
+                proc_root.as_fd(),
+                &mut |seen| {
+                    assert_eq!(seen, p);
+                    kill_and_reap(pfd.as_fd());
+                    usurper = Some(ns.reuse_pid(p));
+                },
+            );
             let (q, qfd) = usurper.expect("hook ran");
             assert_eq!(q, p);
             hits += 1;
@@ -378,7 +382,7 @@ fn pidfd_from_procfd_pid_reused_in_window_is_esrch() {
             let (p, pfd) = fork_sleeper();
             let procfd = ns.pid_dir(p);
             let mut usurper = None;
-            let r = pidfs::pidfd_from_procfd_hooked(procfd.as_fd(), &mut |seen| {
+            let r = pidfs::hooks::pidfd_from_procfd_hooked(procfd.as_fd(), &mut |seen| {
                 assert_eq!(seen, p);
                 kill_and_reap(pfd.as_fd());
                 usurper = Some(ns.reuse_pid(p));

@@ -215,7 +215,7 @@ fn fork_exit_and_wait(code: i32) {
 fn fork_pidfd_clone3_path_or_qemu_fallback() {
     fork_exit_and_wait(7);
     assert_eq!(
-        pidfs::clone3_unavailable(),
+        pidfs::hooks::clone3_unavailable(),
         QEMU,
         "clone3 must work natively and be ENOSYS under qemu-user"
     );
@@ -226,7 +226,7 @@ fn fork_pidfd_clone3_path_or_qemu_fallback() {
 #[test]
 fn fork_pidfd_legacy_clone_path() {
     in_child(|| {
-        pidfs::force_legacy_clone(true);
+        pidfs::hooks::force_legacy_clone(true);
         fork_exit_and_wait(9);
         // SAFETY: the child only pauses until killed.
         match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
@@ -247,7 +247,7 @@ fn fork_pidfd_legacy_clone_path() {
 fn fork_pidfd_pidfd_is_cloexec() {
     for legacy in [false, true] {
         in_child(move || {
-            pidfs::force_legacy_clone(legacy);
+            pidfs::hooks::force_legacy_clone(legacy);
             // SAFETY: the child _exits at once.
             match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
                 // SAFETY: leaves the child at once.
@@ -279,7 +279,7 @@ fn fork_pidfd_rejects_non_fork_flags() {
             let r = unsafe { fork_pidfd(CloneFlags::from_bits_retain(bits)) };
             assert_eq!(r.err(), Some(Errno::EINVAL), "bits {bits:#x}");
         }
-        pidfs::force_legacy_clone(true);
+        pidfs::hooks::force_legacy_clone(true);
         for f in [CloneFlags::NEWTIME, CloneFlags::CLEAR_SIGHAND] {
             // SAFETY: rejected before any syscall.
             let r = unsafe { fork_pidfd(f) };
@@ -329,7 +329,7 @@ fn fork_pidfd_clear_sighand() {
 fn spawn_exec_runs_program_with_argv_envp() {
     for legacy in [false, true] {
         in_child(move || {
-            pidfs::force_legacy_clone(legacy);
+            pidfs::hooks::force_legacy_clone(legacy);
             let Some(c) = spawn_helper_ok("exit:42", CloneFlags::empty()) else {
                 return;
             };
@@ -409,7 +409,7 @@ fn spawn_pidfd_signal_and_wait() {
 fn spawn_exec_failure_enoent_no_leak_no_zombie() {
     for legacy in [false, true] {
         no_fd_leak(move || {
-            pidfs::force_legacy_clone(legacy);
+            pidfs::hooks::force_legacy_clone(legacy);
             let r = spawn(
                 c"/nonexistent/pidfs-no-such-program",
                 &[c"x"],
@@ -557,7 +557,7 @@ fn fork_pidfd_with_set_tid_chooses_the_pid() {
         in_child(|| {
             assert_eq!(pidfs::getpid(), 1);
             // SAFETY: the child only _exits with a code saying its pid.
-            match unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[4242]) } {
+            match unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[4242]) } {
                 Ok(Forked::Child) => {
                     let ok = pidfs::getpid() == 4242;
                     // SAFETY: leaves the child at once.
@@ -579,12 +579,12 @@ fn fork_pidfd_with_set_tid_chooses_the_pid() {
             }
             // Pid 1 is this process: taken.
             // SAFETY: fails before any child exists.
-            let r = unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1]) };
+            let r = unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1]) };
             let expect = if QEMU { Errno::ENOSYS } else { Errno::EEXIST };
             assert_eq!(r.err(), Some(expect));
             // An empty set_tid is not a request.
             // SAFETY: rejected before any syscall.
-            let r = unsafe { pidfs::fork_pidfd_with_set_tid(CloneFlags::empty(), &[]) };
+            let r = unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[]) };
             assert_eq!(r.err(), Some(Errno::EINVAL));
             assert_no_children();
         });

@@ -532,7 +532,7 @@ fn error_paths_leak_no_fd_and_no_child() {
         }
         // A fork-based translation whose helper never answers: the timeout
         // path kills and reaps both helpers.
-        let r = pidfs::translate::__private::fork_translate_stalled(
+        let r = pidfs::hooks::fork_translate_stalled(
             pidns.as_fd(),
             1,
             false,

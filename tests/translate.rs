@@ -702,7 +702,7 @@ fn fork_method_failures_leave_nothing_behind() {
         assert_eq!(fork.pid_from_pidns(outer, 1), Err(Errno::EINVAL));
         for (into, child) in [(false, false), (true, false), (false, true), (true, true)] {
             let start = Instant::now();
-            let r = pidfs::translate::__private::fork_translate_stalled(
+            let r = pidfs::hooks::fork_translate_stalled(
                 l1,
                 1,
                 into,
@@ -734,13 +734,7 @@ fn fork_method_failures_leave_nothing_behind() {
             }
         });
         let start = Instant::now();
-        let r = pidfs::translate::__private::fork_translate_stalled(
-            l1,
-            1,
-            false,
-            true,
-            Duration::from_secs(20),
-        );
+        let r = pidfs::hooks::fork_translate_stalled(l1, 1, false, true, Duration::from_secs(20));
         assert_eq!(r, Err(Errno::ECHILD), "helper killed from outside");
         assert!(start.elapsed() < Duration::from_secs(10));
         killer.join().unwrap();

@@ -1,6 +1,6 @@
 //! Fuzz target for the pidfs handle decoders: `PidfsHandle::from_bytes`,
 //! `PidfsHandle::from_str` and `PidfsHandle::from_file_handle`. The body is
-//! `pidfs::handle::fuzz_decode`, which `cargo test` also replays over
+//! `pidfs::fuzzing::file_handle_decode`, which `cargo test` also replays over
 //! `fuzz/corpus/file_handle_decode/` on every target. No syscalls.
 //!
 //! Run (stable toolchain, no sanitizer), keeping the checked-in corpus
@@ -14,5 +14,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    pidfs::handle::fuzz_decode(data);
+    pidfs::fuzzing::file_handle_decode(data);
 });

@@ -482,7 +482,7 @@ impl Ops {
 
     /// The fdinfo + status fallback of `pidfd_get_info`.
     pub fn get_info_fallback(&self) -> R<pidfs::PidfdInfo> {
-        pidfs::pidfd_get_info_fallback(self.pidfd(), pidfs::InfoMask::PID)
+        pidfs::hooks::pidfd_get_info_fallback(self.pidfd(), pidfs::InfoMask::PID)
     }
 }
 

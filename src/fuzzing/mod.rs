@@ -13,14 +13,20 @@
 //!
 //! Not part of the API: no stability promise.
 
+use crate::flags::InfoMask;
 use crate::info::{PIDFD_INFO_SIZE, PidfdInfo};
 use crate::parse::{
     MAX_NS_LEVELS, NsPids, field, parse_i32, parse_id4, parse_ns_pids, parse_pidfd_fdinfo,
     parse_proc_status, parse_u32,
 };
-use crate::pidfd::{SigInfo, WaitStatus};
-use crate::translate::{cmsgs, parse_scm_credentials};
-use crate::{InfoMask, raw};
+use crate::raw;
+use crate::signal::SigInfo;
+use crate::sys::{cmsgs, parse_scm_credentials};
+use crate::wait::WaitStatus;
+mod handle;
+
+pub use handle::file_handle_decode;
+
 use core::fmt::{self, Write};
 use core::mem::size_of;
 
@@ -373,11 +379,5 @@ pub fn scm_credentials_parse(data: &[u8]) {
 }
 
 const USZ: usize = size_of::<usize>();
-
-/// The body of the `file_handle_decode` fuzz target:
-/// [`crate::handle::fuzz_decode`].
-pub fn file_handle_decode(data: &[u8]) {
-    crate::handle::fuzz_decode(data);
-}
 
 const _: () = assert!(PIDFD_INFO_SIZE == raw::PIDFD_INFO_SIZE_VER2);

@@ -1,0 +1,60 @@
+//! Clocks, `ppoll`, `uname`, `prctl` and terminal constants.
+
+use core::mem::{offset_of, size_of};
+use static_assertions::const_assert_eq;
+
+// ---- clocks ----
+pub const CLOCK_REALTIME: u32 = 0;
+pub const CLOCK_MONOTONIC: u32 = 1;
+
+// ---- poll ----
+pub const POLLIN: i16 = 0x1;
+pub const POLLPRI: i16 = 0x2;
+pub const POLLOUT: i16 = 0x4;
+pub const POLLERR: i16 = 0x8;
+pub const POLLHUP: i16 = 0x10;
+pub const POLLNVAL: i16 = 0x20;
+
+#[repr(C)]
+#[derive(Copy, Clone, Default, Debug)]
+pub struct pollfd {
+    pub fd: i32,
+    pub events: i16,
+    pub revents: i16,
+}
+const_assert_eq!(size_of::<pollfd>(), 8);
+const_assert_eq!(offset_of!(pollfd, events), 4);
+const_assert_eq!(offset_of!(pollfd, revents), 6);
+
+/// `struct __kernel_timespec`: 64-bit seconds on every target (what
+/// `ppoll_time64` takes on i386, and `ppoll` on 64-bit targets).
+#[repr(C)]
+#[derive(Copy, Clone, Default, Debug)]
+pub struct __kernel_timespec {
+    pub tv_sec: i64,
+    pub tv_nsec: i64,
+}
+const_assert_eq!(size_of::<__kernel_timespec>(), 16);
+const_assert_eq!(offset_of!(__kernel_timespec, tv_nsec), 8);
+
+// ---- uname ----
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct new_utsname {
+    pub sysname: [u8; 65],
+    pub nodename: [u8; 65],
+    pub release: [u8; 65],
+    pub version: [u8; 65],
+    pub machine: [u8; 65],
+    pub domainname: [u8; 65],
+}
+const_assert_eq!(size_of::<new_utsname>(), 390);
+
+// ---- prctl ----
+pub const PR_SET_PDEATHSIG: u32 = 1;
+pub const PR_SET_NAME: u32 = 15;
+pub const PR_SET_CHILD_SUBREAPER: u32 = 36;
+pub const PR_GET_AUXV: u32 = 0x4155_5856;
+
+// ---- terminal (for the kernel-matrix init) ----
+pub const TCSBRK: u32 = 0x5409;

@@ -1,0 +1,129 @@
+//! Signals, `siginfo_t`, the kernel's `struct sigaction`, and the wait constants (include/uapi/asm-generic/signal*.h, linux/wait.h).
+
+use core::mem::{align_of, offset_of, size_of};
+use static_assertions::const_assert_eq;
+
+// ---- wait (include/uapi/linux/wait.h) ----
+pub const P_ALL: u32 = 0;
+pub const P_PID: u32 = 1;
+pub const P_PGID: u32 = 2;
+pub const P_PIDFD: u32 = 3;
+pub const WNOHANG: u32 = 0x1;
+pub const WSTOPPED: u32 = 0x2;
+pub const WEXITED: u32 = 0x4;
+pub const WCONTINUED: u32 = 0x8;
+pub const WNOWAIT: u32 = 0x0100_0000;
+pub const __WALL: u32 = 0x4000_0000;
+pub const CLD_EXITED: i32 = 1;
+pub const CLD_KILLED: i32 = 2;
+pub const CLD_DUMPED: i32 = 3;
+pub const CLD_TRAPPED: i32 = 4;
+pub const CLD_STOPPED: i32 = 5;
+pub const CLD_CONTINUED: i32 = 6;
+
+// ---- signals ----
+pub const SIGHUP: i32 = 1;
+pub const SIGINT: i32 = 2;
+pub const SIGQUIT: i32 = 3;
+pub const SIGABRT: i32 = 6;
+pub const SIGKILL: i32 = 9;
+pub const SIGUSR1: i32 = 10;
+pub const SIGSEGV: i32 = 11;
+pub const SIGUSR2: i32 = 12;
+pub const SIGPIPE: i32 = 13;
+pub const SIGTERM: i32 = 15;
+pub const SIGCHLD: i32 = 17;
+pub const SIGCONT: i32 = 18;
+pub const SIGSTOP: i32 = 19;
+pub const SI_USER: i32 = 0;
+pub const SI_QUEUE: i32 = -1;
+pub const SI_TKILL: i32 = -6;
+pub const SIG_BLOCK: u32 = 0;
+pub const SIG_UNBLOCK: u32 = 1;
+pub const SIG_SETMASK: u32 = 2;
+
+/// The header words before `_sifields` (the union is pointer-aligned).
+#[cfg(target_pointer_width = "64")]
+pub const __SI_HDR_WORDS: usize = 4;
+#[cfg(target_pointer_width = "32")]
+pub const __SI_HDR_WORDS: usize = 3;
+
+/// `siginfo_t`: 128 bytes; `_sifields` starts at 16 on 64-bit targets, 12
+/// on i386.
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct siginfo_t {
+    pub si_signo: i32,
+    pub si_errno: i32,
+    pub si_code: i32,
+    #[cfg(target_pointer_width = "64")]
+    pub __pad0: i32,
+    /// `_sifields`, as 32-bit words (`si_pid`, `si_uid`, then `si_status`
+    /// or `si_value`).
+    pub _sifields: [u32; 32 - __SI_HDR_WORDS],
+    #[cfg(target_pointer_width = "64")]
+    pub __align: [u64; 0],
+}
+const_assert_eq!(size_of::<siginfo_t>(), 128);
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(align_of::<siginfo_t>(), 8);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(align_of::<siginfo_t>(), 4);
+const_assert_eq!(offset_of!(siginfo_t, si_signo), 0);
+const_assert_eq!(offset_of!(siginfo_t, si_errno), 4);
+const_assert_eq!(offset_of!(siginfo_t, si_code), 8);
+const_assert_eq!(offset_of!(siginfo_t, _sifields), __SI_HDR_WORDS * 4);
+
+impl siginfo_t {
+    pub const fn zeroed() -> siginfo_t {
+        siginfo_t {
+            si_signo: 0,
+            si_errno: 0,
+            si_code: 0,
+            #[cfg(target_pointer_width = "64")]
+            __pad0: 0,
+            _sifields: [0; 32 - __SI_HDR_WORDS],
+            #[cfg(target_pointer_width = "64")]
+            __align: [],
+        }
+    }
+    pub fn si_pid(&self) -> i32 {
+        self._sifields[0] as i32
+    }
+    pub fn si_uid(&self) -> u32 {
+        self._sifields[1]
+    }
+    /// `_sigchld.si_status` (also the low word of `_rt.si_value`).
+    pub fn si_status(&self) -> i32 {
+        self._sifields[2] as i32
+    }
+}
+
+// ---- rt_sigaction (the kernel's `struct sigaction`; x86 and arm64 both
+// have SA_RESTORER, so the restorer field is present on all three) ----
+pub const SIG_DFL: usize = 0;
+pub const SIG_IGN: usize = 1;
+pub const _NSIG: i32 = 64;
+
+#[repr(C)]
+#[derive(Copy, Clone, Default, Debug)]
+pub struct kernel_sigaction {
+    pub sa_handler: usize,
+    pub sa_flags: usize,
+    pub sa_restorer: usize,
+    /// `sigset_t`: 64 bits (two `unsigned long`s on i386, 4-aligned there).
+    pub sa_mask: u64,
+}
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 32);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+const_assert_eq!(offset_of!(kernel_sigaction, sa_flags), size_of::<usize>());
+const_assert_eq!(
+    offset_of!(kernel_sigaction, sa_restorer),
+    2 * size_of::<usize>()
+);
+const_assert_eq!(
+    offset_of!(kernel_sigaction, sa_mask),
+    3 * size_of::<usize>()
+);

@@ -1,0 +1,164 @@
+//! Waiting for a child: [`WaitStatus`], decoded from what `waitid` (or a
+//! classic `wait` status) reports, and [`pidfd_wait`], `waitid(P_PIDFD)`.
+
+use crate::errno::{Errno, Result};
+use crate::fd::{AsRawFd, BorrowedFd};
+use crate::flags::WaitOptions;
+use crate::signal::SigInfo;
+use crate::{raw, sys};
+
+/// What `waitid` reports about a child: the `CLD_*` code and status of its
+/// `siginfo_t`, or the classic `wait` status decoded.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WaitStatus {
+    /// `CLD_EXITED`: it called `exit(code)`; `code` is the low 8 bits.
+    Exited(i32),
+    /// `CLD_KILLED` / `CLD_DUMPED`: a signal ended it.
+    Signaled {
+        /// The signal number.
+        signal: i32,
+        /// `CLD_DUMPED`: it dumped core.
+        core_dumped: bool,
+    },
+    /// `CLD_STOPPED` / `CLD_TRAPPED`: stopped by this signal.
+    Stopped(i32),
+    /// `CLD_CONTINUED`: resumed by `SIGCONT`.
+    Continued,
+}
+
+impl WaitStatus {
+    /// Decodes a `waitid` `siginfo_t`'s `si_code` (`CLD_*`) and `si_status`.
+    /// `None` for a code that is no `CLD_*` value. Pure, never panics.
+    pub fn from_code_status(code: i32, status: i32) -> Option<WaitStatus> {
+        match code {
+            raw::CLD_EXITED => Some(WaitStatus::Exited(status)),
+            raw::CLD_KILLED => Some(WaitStatus::Signaled {
+                signal: status,
+                core_dumped: false,
+            }),
+            raw::CLD_DUMPED => Some(WaitStatus::Signaled {
+                signal: status,
+                core_dumped: true,
+            }),
+            raw::CLD_STOPPED | raw::CLD_TRAPPED => Some(WaitStatus::Stopped(status)),
+            raw::CLD_CONTINUED => Some(WaitStatus::Continued),
+            _ => None,
+        }
+    }
+
+    /// Decodes a `SIGCHLD`-style siginfo as `waitid` fills it. `None` if
+    /// `si_signo` is not `SIGCHLD` or `si_code` is no `CLD_*` value.
+    pub fn from_siginfo(info: &SigInfo) -> Option<WaitStatus> {
+        if info.signo() != raw::SIGCHLD {
+            return None;
+        }
+        WaitStatus::from_code_status(info.code(), info.status())
+    }
+
+    /// Decodes a classic `wait(2)` status int (what `wait4` writes and
+    /// what `PIDFD_INFO_EXIT`'s `exit_code` holds): `WIFEXITED`,
+    /// `WIFSIGNALED` (+ `WCOREDUMP`), `WIFSTOPPED`, `WIFCONTINUED`.
+    /// `None` for a bit pattern none of them matches. Pure, never panics.
+    pub fn from_raw(status: i32) -> Option<WaitStatus> {
+        let low7 = status & 0x7f;
+        let low8 = status & 0xff;
+        if status == 0xffff {
+            Some(WaitStatus::Continued)
+        } else if low7 == 0 {
+            Some(WaitStatus::Exited((status >> 8) & 0xff))
+        } else if low8 == 0x7f {
+            Some(WaitStatus::Stopped((status >> 8) & 0xff))
+        } else if low7 != 0x7f {
+            Some(WaitStatus::Signaled {
+                signal: low7,
+                core_dumped: status & 0x80 != 0,
+            })
+        } else {
+            None
+        }
+    }
+}
+
+/// `waitid(P_PIDFD, pidfd, &info, options, NULL)`—Wait for the process a
+/// pidfd names, which must be a child of the caller.
+///
+/// Returns `Ok(None)` for `WaitOptions::NOHANG` when nothing is to report.
+/// Without `NOWAIT` a reported exit reaps the child: afterwards its pidfd
+/// says `Pid: -1` and signals give `ESRCH`.
+///
+/// # Errors
+/// `ECHILD` not a child of the caller (or already reaped); `EAGAIN` a
+/// `PIDFD_NONBLOCK` pidfd and the child has not exited (without `NOHANG`);
+/// `EINVAL` no event (`EXITED`/`STOPPED`/`CONTINUED`) requested; `EBADF`
+/// not a pidfd; `EINTR` a signal arrived.
+///
+/// # Kernel support
+/// 5.4 (`EINVAL` for `P_PIDFD` before); `PIDFD_NONBLOCK`'s `EAGAIN` 5.10.
+///
+/// # References
+/// waitid(2)
+pub fn pidfd_wait(pidfd: BorrowedFd<'_>, options: WaitOptions) -> Result<Option<WaitStatus>> {
+    let mut info = raw::siginfo_t::zeroed();
+    sys::waitid(raw::P_PIDFD, pidfd.as_raw_fd(), &mut info, options.bits())?;
+    if info.si_signo == 0 && info.si_pid() == 0 {
+        // WNOHANG and nothing to report: the kernel leaves si_pid zero.
+        return Ok(None);
+    }
+    WaitStatus::from_code_status(info.si_code, info.si_status())
+        .map(Some)
+        .ok_or(Errno::EIO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn wait_status_from_raw_matches_libc_macros() {
+        assert_eq!(WaitStatus::from_raw(0), Some(WaitStatus::Exited(0)));
+        assert_eq!(WaitStatus::from_raw(42 << 8), Some(WaitStatus::Exited(42)));
+        assert_eq!(
+            WaitStatus::from_raw(9),
+            Some(WaitStatus::Signaled {
+                signal: 9,
+                core_dumped: false
+            })
+        );
+        assert_eq!(
+            WaitStatus::from_raw(0x80 | 11),
+            Some(WaitStatus::Signaled {
+                signal: 11,
+                core_dumped: true
+            })
+        );
+        assert_eq!(
+            WaitStatus::from_raw((19 << 8) | 0x7f),
+            Some(WaitStatus::Stopped(19))
+        );
+        assert_eq!(WaitStatus::from_raw(0xffff), Some(WaitStatus::Continued));
+        assert_eq!(WaitStatus::from_raw(0xff), None);
+        for s in [i32::MIN, -1, i32::MAX, 0x7f, 0x17f, 0xfffe] {
+            let _ = WaitStatus::from_raw(s);
+        }
+    }
+
+    #[test]
+    fn wait_status_from_code() {
+        assert_eq!(
+            WaitStatus::from_code_status(raw::CLD_EXITED, 3),
+            Some(WaitStatus::Exited(3))
+        );
+        assert_eq!(
+            WaitStatus::from_code_status(raw::CLD_DUMPED, 6),
+            Some(WaitStatus::Signaled {
+                signal: 6,
+                core_dumped: true
+            })
+        );
+        assert_eq!(
+            WaitStatus::from_code_status(raw::CLD_TRAPPED, 5),
+            Some(WaitStatus::Stopped(5))
+        );
+        assert_eq!(WaitStatus::from_code_status(0, 0), None);
+        assert_eq!(WaitStatus::from_code_status(7, 0), None);
+    }
+}
