@@ -23,6 +23,12 @@ TA=aarch64-unknown-linux-musl
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "layering (ci/layers.py: no base module imports a feature, no feature loop, files <= 500 lines)"
+python3 ci/layers.py | tail -n 1
+
+step "two copies of pidfs in one i686 program (ci/two-copies.sh)"
+bash ci/two-copies.sh
+
 step "cargo clippy (3 targets, -D warnings)"
 for t in $T64 $T32 $TA; do
   cargo clippy -q --all-targets --target "$t" -- -D warnings

@@ -18,7 +18,6 @@ use crate::info::PidfdInfo;
 use crate::ns::NsType;
 use crate::spawn::Forked;
 use core::ffi::CStr;
-use core::time::Duration;
 
 /// `procfd_from_pidfd` calling `between(pid)` after the pid was read and
 /// before `/proc/<pid>` is opened (the race window).
@@ -86,17 +85,7 @@ pub unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Res
     unsafe { crate::spawn::fork_pidfd_with_set_tid(flags, set_tid) }
 }
 
-/// A fork-based translation whose first helper (`child = true`) or
-/// grandchild blocks forever, to exercise the timeout path.
-pub fn fork_translate_stalled(
-    ns: BorrowedFd<'_>,
-    pid: i32,
-    into: bool,
-    child: bool,
-    timeout: Duration,
-) -> Result<i32> {
-    crate::translate::fork::translate_stalled(ns, pid, into, child, timeout)
-}
+pub use crate::translate::fork::translate_stalled as fork_translate_stalled;
 
 /// The `SCM_CREDENTIALS` parser of the fork-based translation.
 pub fn parse_scm_credentials(control: &[u8]) -> Option<crate::raw::ucred> {

@@ -3,7 +3,7 @@
 
 use crate::{raw, sys};
 
-/// A caller-made `siginfo_t` (128 bytes) for [`pidfd_send_signal`].
+/// A caller-made `siginfo_t` (128 bytes) for [`pidfd_send_signal`](crate::pidfd_send_signal).
 ///
 /// The kernel accepts one for another process only with a negative
 /// `si_code` (such as `SI_QUEUE` = -1); for the caller itself any code.

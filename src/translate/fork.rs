@@ -59,9 +59,10 @@ pub(super) fn translate(ns: BorrowedFd<'_>, pid: i32, dir: Dir, timeout: Duratio
 }
 
 /// A fork-based translation whose first helper (`child = true`) or
-/// grandchild blocks forever, to exercise the timeout path (test hook).
+/// grandchild blocks forever, to exercise the timeout path (the test hook
+/// `hooks::fork_translate_stalled`).
 #[cfg(feature = "test-hooks")]
-pub(crate) fn translate_stalled(
+pub fn translate_stalled(
     ns: BorrowedFd<'_>,
     pid: i32,
     into: bool,
