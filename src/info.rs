@@ -302,7 +302,8 @@ fn unsupported(e: Errno) -> bool {
 /// `COREDUMP_SIGNAL` 6.19. The /proc fallback on 5.3+ gives the same
 /// `PID` and `CREDS`.
 #[doc(alias = "PIDFD_GET_INFO")]
-pub fn pidfd_get_info(pidfd: BorrowedFd<'_>, mask: InfoMask) -> Result<PidfdInfo> {
+pub fn pidfd_get_info(pidfd: impl AsFd, mask: InfoMask) -> Result<PidfdInfo> {
+    let pidfd = pidfd.as_fd();
     let kind = GET_INFO_KIND.load(Ordering::Relaxed);
     match kind {
         KIND_VER2 => return get_info_ioctl(pidfd, raw::PIDFD_GET_INFO_VER2, mask),
@@ -403,7 +404,8 @@ pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) ->
 /// # Kernel support
 /// 6.14 for the handle, 6.9-6.13 through `statx` (low 32 bits only on a
 /// 32-bit kernel), `EOPNOTSUPP` before 6.9.
-pub fn pidfd_id(pidfd: BorrowedFd<'_>) -> Result<u64> {
+pub fn pidfd_id(pidfd: impl AsFd) -> Result<u64> {
+    let pidfd = pidfd.as_fd();
     let mut fh = raw::file_handle {
         handle_bytes: raw::MAX_HANDLE_SZ as u32,
         handle_type: 0,

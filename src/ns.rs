@@ -58,7 +58,8 @@ use core::sync::atomic::{AtomicU8, Ordering};
 /// [`Translator`](crate::Translator) gives the same answers on any kernel
 /// through the fork-based or /proc method.
 #[doc(alias = "NS_GET_PID_FROM_PIDNS")]
-pub fn ns_get_pid_from_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+pub fn ns_get_pid_from_pidns(ns: impl AsFd, pid: i32) -> Result<i32> {
+    let ns = ns.as_fd();
     pid_ioctl(ns, raw::NS_GET_PID_FROM_PIDNS, pid)
 }
 
@@ -71,7 +72,8 @@ pub fn ns_get_pid_from_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
 /// # Kernel support
 /// 6.11 (older kernels and qemu-user: `ENOTTY`).
 #[doc(alias = "NS_GET_TGID_FROM_PIDNS")]
-pub fn ns_get_tgid_from_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+pub fn ns_get_tgid_from_pidns(ns: impl AsFd, pid: i32) -> Result<i32> {
+    let ns = ns.as_fd();
     pid_ioctl(ns, raw::NS_GET_TGID_FROM_PIDNS, pid)
 }
 
@@ -86,7 +88,8 @@ pub fn ns_get_tgid_from_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
 /// # Kernel support
 /// 6.11 (older kernels and qemu-user: `ENOTTY`).
 #[doc(alias = "NS_GET_PID_IN_PIDNS")]
-pub fn ns_get_pid_in_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+pub fn ns_get_pid_in_pidns(ns: impl AsFd, pid: i32) -> Result<i32> {
+    let ns = ns.as_fd();
     pid_ioctl(ns, raw::NS_GET_PID_IN_PIDNS, pid)
 }
 
@@ -99,7 +102,8 @@ pub fn ns_get_pid_in_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
 /// # Kernel support
 /// 6.11 (older kernels and qemu-user: `ENOTTY`).
 #[doc(alias = "NS_GET_TGID_IN_PIDNS")]
-pub fn ns_get_tgid_in_pidns(ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+pub fn ns_get_tgid_in_pidns(ns: impl AsFd, pid: i32) -> Result<i32> {
+    let ns = ns.as_fd();
     pid_ioctl(ns, raw::NS_GET_TGID_IN_PIDNS, pid)
 }
 
@@ -189,7 +193,8 @@ fn map_enotty(ns: BorrowedFd<'_>) -> Errno {
 /// 6.11 (older kernels and qemu-user: `ENOTTY`; 6.10's short-lived `_IO`
 /// variant of the request is not used).
 #[doc(alias = "NS_GET_MNTNS_ID")]
-pub fn ns_get_mntns_id(ns: BorrowedFd<'_>) -> Result<u64> {
+pub fn ns_get_mntns_id(ns: impl AsFd) -> Result<u64> {
+    let ns = ns.as_fd();
     sys::ns_get_mntns_id(ns).map_err(enosys_to_enotty)
 }
 
@@ -203,7 +208,8 @@ pub fn ns_get_mntns_id(ns: BorrowedFd<'_>) -> Result<u64> {
 /// 4.11 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_NSTYPE")]
-pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
+pub fn ns_get_nstype(ns: impl AsFd) -> Result<NsFlags> {
+    let ns = ns.as_fd();
     let v = sys::ns_get_nstype(ns).map_err(enosys_to_enotty)?;
     Ok(NsFlags::from_bits_retain(v))
 }
@@ -222,7 +228,8 @@ pub fn ns_get_nstype(ns: BorrowedFd<'_>) -> Result<NsFlags> {
 /// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_PARENT")]
-pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
+pub fn ns_get_parent(ns: impl AsFd) -> Result<OwnedFd> {
+    let ns = ns.as_fd();
     sys::ns_get_fd(ns, raw::NS_GET_PARENT).map_err(enosys_to_enotty)
 }
 
@@ -238,7 +245,8 @@ pub fn ns_get_parent(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_USERNS")]
-pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
+pub fn ns_get_userns(ns: impl AsFd) -> Result<OwnedFd> {
+    let ns = ns.as_fd();
     sys::ns_get_fd(ns, raw::NS_GET_USERNS).map_err(enosys_to_enotty)
 }
 
@@ -254,7 +262,8 @@ pub fn ns_get_userns(ns: BorrowedFd<'_>) -> Result<OwnedFd> {
 /// 4.11 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
 /// process on a 64-bit kernel before 6.3, where nsfs had no `compat_ioctl`.
 #[doc(alias = "NS_GET_OWNER_UID")]
-pub fn ns_get_owner_uid(ns: BorrowedFd<'_>) -> Result<u32> {
+pub fn ns_get_owner_uid(ns: impl AsFd) -> Result<u32> {
+    let ns = ns.as_fd();
     sys::ns_get_owner_uid(ns).map_err(enosys_to_enotty)
 }
 
@@ -369,7 +378,8 @@ impl NsType {
 /// # Kernel support
 /// 6.11 for the ioctl; the /proc fallback works on every kernel with pidfds
 /// (5.3), `time` namespaces need 5.6 and `pid_for_children` 4.12.
-pub fn pidfd_get_namespace(pidfd: BorrowedFd<'_>, ns: NsType) -> Result<OwnedFd> {
+pub fn pidfd_get_namespace(pidfd: impl AsFd, ns: NsType) -> Result<OwnedFd> {
+    let pidfd = pidfd.as_fd();
     match sys::pidfd_get_ns(pidfd, ns.ioctl()) {
         Err(Errno::ENOTTY | Errno::EINVAL | Errno::ENOSYS) => {
             pidfd_get_namespace_fallback(pidfd, ns)
@@ -406,7 +416,8 @@ pub(crate) fn pidfd_get_namespace_fallback(pidfd: BorrowedFd<'_>, ns: NsType) ->
 ///
 /// # References
 /// setns(2)
-pub fn setns(fd: BorrowedFd<'_>, nstype: NsFlags) -> Result<()> {
+pub fn setns(fd: impl AsFd, nstype: NsFlags) -> Result<()> {
+    let fd = fd.as_fd();
     sys::setns(fd, nstype.bits())
 }
 

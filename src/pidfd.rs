@@ -67,11 +67,12 @@ pub fn pidfd_open(pid: i32, flags: PidfdFlags) -> Result<OwnedFd> {
 /// # References
 /// pidfd_send_signal(2)
 pub fn pidfd_send_signal(
-    pidfd: BorrowedFd<'_>,
+    pidfd: impl AsFd,
     sig: i32,
     info: Option<&SigInfo>,
     flags: SignalFlags,
 ) -> Result<()> {
+    let pidfd = pidfd.as_fd();
     sys::pidfd_send_signal(pidfd, sig, info.map(SigInfo::as_raw), flags.bits())
 }
 
@@ -316,7 +317,8 @@ pub type ForeignRawFd = RawFd;
 ///
 /// # References
 /// pidfd_getfd(2)
-pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: ForeignRawFd) -> Result<OwnedFd> {
+pub fn pidfd_getfd(pidfd: impl AsFd, targetfd: ForeignRawFd) -> Result<OwnedFd> {
+    let pidfd = pidfd.as_fd();
     sys::pidfd_getfd(pidfd, targetfd, 0)
 }
 
@@ -334,7 +336,8 @@ pub fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: ForeignRawFd) -> Result<Owne
 ///
 /// # References
 /// ppoll(2), pidfd_open(2)
-pub fn pidfd_poll(pidfd: BorrowedFd<'_>, timeout: Option<Duration>) -> Result<bool> {
+pub fn pidfd_poll(pidfd: impl AsFd, timeout: Option<Duration>) -> Result<bool> {
+    let pidfd = pidfd.as_fd();
     let mut fds = [raw::pollfd {
         fd: pidfd.as_raw_fd(),
         events: raw::POLLIN,

@@ -109,7 +109,9 @@ fn fdinfo_pid_at(dir: BorrowedFd<'_>, prefix: &[u8], fd: BorrowedFd<'_>) -> Resu
 ///
 /// # References
 /// pidfd_open(2), proc(5)
-pub fn procfd_from_pidfd(pidfd: BorrowedFd<'_>, proc_root: BorrowedFd<'_>) -> Result<OwnedFd> {
+pub fn procfd_from_pidfd(pidfd: impl AsFd, proc_root: impl AsFd) -> Result<OwnedFd> {
+    let pidfd = pidfd.as_fd();
+    let proc_root = proc_root.as_fd();
     procfd_from_pidfd_with(pidfd, proc_root, &mut |_| {})
 }
 
@@ -182,7 +184,8 @@ pub(crate) fn procfd_from_pidfd_with(
 ///
 /// # References
 /// pidfd_open(2), proc(5)
-pub fn pidfd_from_procfd(procfd: BorrowedFd<'_>) -> Result<OwnedFd> {
+pub fn pidfd_from_procfd(procfd: impl AsFd) -> Result<OwnedFd> {
+    let procfd = procfd.as_fd();
     pidfd_from_procfd_with(procfd, &mut |_| {})
 }
 

@@ -2,7 +2,7 @@
 //! classic `wait` status) reports, and [`pidfd_wait`], `waitid(P_PIDFD)`.
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsRawFd, BorrowedFd};
+use crate::fd::{AsFd, AsRawFd};
 use crate::flags::WaitOptions;
 use crate::signal::SigInfo;
 use crate::{raw, sys};
@@ -97,7 +97,8 @@ impl WaitStatus {
 ///
 /// # References
 /// waitid(2)
-pub fn pidfd_wait(pidfd: BorrowedFd<'_>, options: WaitOptions) -> Result<Option<WaitStatus>> {
+pub fn pidfd_wait(pidfd: impl AsFd, options: WaitOptions) -> Result<Option<WaitStatus>> {
+    let pidfd = pidfd.as_fd();
     let mut info = raw::siginfo_t::zeroed();
     sys::waitid(raw::P_PIDFD, pidfd.as_raw_fd(), &mut info, options.bits())?;
     if info.si_signo == 0 && info.si_pid() == 0 {

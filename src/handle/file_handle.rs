@@ -2,7 +2,7 @@
 //! make and use one: `name_to_handle_at` and `open_by_handle_at`.
 
 use crate::errno::{Errno, Result};
-use crate::fd::{BorrowedFd, OwnedFd};
+use crate::fd::{AsFd, BorrowedFd, OwnedFd};
 use crate::flags::{AtFlags, OFlags};
 use crate::{raw, sys};
 use core::ffi::CStr;
@@ -161,11 +161,12 @@ impl fmt::Debug for FileHandle {
 /// # References
 /// name_to_handle_at(2)
 pub fn name_to_handle_at_into(
-    dirfd: BorrowedFd<'_>,
+    dirfd: impl AsFd,
     path: &CStr,
     fh: &mut FileHandle,
     flags: AtFlags,
 ) -> Result<u64> {
+    let dirfd = dirfd.as_fd();
     let mut mount_id = 0u64;
     sys::name_to_handle_at(dirfd, path, &mut fh.raw, &mut mount_id, flags.bits())?;
     Ok(mount_id)
@@ -190,10 +191,11 @@ pub fn name_to_handle_at_into(
 /// # References
 /// name_to_handle_at(2)
 pub fn name_to_handle_at(
-    dirfd: BorrowedFd<'_>,
+    dirfd: impl AsFd,
     path: &CStr,
     flags: AtFlags,
 ) -> Result<(FileHandle, u64)> {
+    let dirfd = dirfd.as_fd();
     name_to_handle_at_from(dirfd, path, flags, MAX_HANDLE_SZ)
 }
 
@@ -254,9 +256,10 @@ pub(crate) fn name_to_handle_at_from(
 /// # References
 /// open_by_handle_at(2)
 pub fn open_by_handle_at(
-    mount_fd: BorrowedFd<'_>,
+    mount_fd: impl AsFd,
     handle: &FileHandle,
     flags: OFlags,
 ) -> Result<OwnedFd> {
+    let mount_fd = mount_fd.as_fd();
     sys::open_by_handle_at(mount_fd, &handle.raw, flags.bits())
 }

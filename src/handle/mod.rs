@@ -68,7 +68,8 @@ pub const FD_PIDFS_ROOT: BorrowedFd<'static> = sentinel(raw::FD_PIDFS_ROOT);
 ///
 /// # References
 /// name_to_handle_at(2)
-pub fn pidfd_to_handle(pidfd: BorrowedFd<'_>) -> Result<PidfsHandle> {
+pub fn pidfd_to_handle(pidfd: impl AsFd) -> Result<PidfsHandle> {
+    let pidfd = pidfd.as_fd();
     let mut fh = FileHandle::default();
     name_to_handle_at_into(pidfd, c"", &mut fh, AtFlags::EMPTY_PATH)?;
     PidfsHandle::from_file_handle(&fh).map_err(|_| Errno::EBADF)

@@ -82,7 +82,7 @@ pub(crate) mod fork;
 mod proc;
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsRawFd, BorrowedFd, fd_cwd};
+use crate::fd::{AsFd, AsRawFd, BorrowedFd, fd_cwd};
 use crate::flags::NsFlags;
 use crate::ns;
 use crate::path::PathBuf;
@@ -192,7 +192,8 @@ impl Translator {
     ///
     /// # Kernel support
     /// `Ioctl` 6.11; `Fork` and `Proc` every supported kernel.
-    pub fn pid_from_pidns(&self, ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+    pub fn pid_from_pidns(&self, ns: impl AsFd, pid: i32) -> Result<i32> {
+        let ns = ns.as_fd();
         self.translate(ns, pid, Dir::From, false)
     }
 
@@ -205,7 +206,8 @@ impl Translator {
     ///
     /// # Kernel support
     /// As [`Translator::pid_from_pidns`].
-    pub fn pid_in_pidns(&self, ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+    pub fn pid_in_pidns(&self, ns: impl AsFd, pid: i32) -> Result<i32> {
+        let ns = ns.as_fd();
         self.translate(ns, pid, Dir::Into, false)
     }
 
@@ -217,7 +219,8 @@ impl Translator {
     ///
     /// # Kernel support
     /// As [`Translator::pid_from_pidns`].
-    pub fn tgid_from_pidns(&self, ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+    pub fn tgid_from_pidns(&self, ns: impl AsFd, pid: i32) -> Result<i32> {
+        let ns = ns.as_fd();
         self.translate(ns, pid, Dir::From, true)
     }
 
@@ -229,7 +232,8 @@ impl Translator {
     ///
     /// # Kernel support
     /// As [`Translator::pid_from_pidns`].
-    pub fn tgid_in_pidns(&self, ns: BorrowedFd<'_>, pid: i32) -> Result<i32> {
+    pub fn tgid_in_pidns(&self, ns: impl AsFd, pid: i32) -> Result<i32> {
+        let ns = ns.as_fd();
         self.translate(ns, pid, Dir::Into, true)
     }
 
