@@ -37,7 +37,9 @@
  *
  *   gcc -O2 -static bench/c/baseline.c -o c-baseline-x86_64
  *   gcc -O2 -static -m32 bench/c/baseline.c -o c-baseline-i686
- *       (Debian: libc6-dev-i386)
+ *       (Debian: libc6-dev-i386, and gcc-multilib for <asm/...>; where a
+ *       cross compiler keeps gcc-multilib out, add
+ *       -idirafter /usr/include/x86_64-linux-gnu, as ci/bench.sh does)
  *   aarch64-linux-gnu-gcc -O2 -static bench/c/baseline.c -o c-baseline-aarch64
  *       (Debian: gcc-aarch64-linux-gnu; run it with qemu-aarch64-static)
  *
