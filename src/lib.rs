@@ -34,6 +34,7 @@ mod sys;
 pub mod fuzzing;
 pub mod handle;
 pub mod info;
+pub mod init_cache;
 pub mod ns;
 pub mod parse;
 pub mod pidfd;
@@ -48,6 +49,7 @@ pub use flags::{
 };
 pub use handle::*;
 pub use info::*;
+pub use init_cache::{InitCache, NsInit};
 pub use ns::*;
 pub use pidfd::*;
 pub use probe::{Features, KernelRelease};
