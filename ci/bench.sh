@@ -6,8 +6,9 @@
 # by side with the C anchor (../shared/anchor/anchor.c, built here for
 # x86_64 and -m32), aarch64 under qemu-aarch64-static (no anchor: no
 # aarch64 C compiler here; nsfs ioctls and PIDFD_GET_INFO print
-# "unsupported here: ENOTTY" there). Ends with bench_report's one-screen
-# table per target. Needs root (the benches' target lives in a new pid
+# "unsupported here: ENOTTY" there). Then the lxcfs bench (its own main,
+# not criterion) in quick mode on the three targets, and bench_report's
+# one-screen table per target. Needs root (the benches' target lives in a new pid
 # namespace). Takes about 3 minutes with the builds cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,9 @@ for t in $T32 $TA; do
   f=target/$t/release/examples/bench_report
   file "$f" | grep -q 'statically linked' || { echo "$f is not static" >&2; exit 1; }
   echo "$t bench_report: static"
+  f=$(bin "$t" lxcfs)
+  file "$f" | grep -q 'statically linked' || { echo "$f is not static" >&2; exit 1; }
+  echo "$t lxcfs: static"
 done
 
 quick="--bench --quick --noplot --warm-up-time 0.1 --measurement-time 0.3"
@@ -68,6 +72,14 @@ echo "== i686 ($(el))"
 run $T32 "" "$PWD/target/anchor/anchor-i686"
 echo "== aarch64, qemu-user ($(el))"
 run $TA qemu-aarch64-static ""
+
+# LXCFS at scale (benches/lxcfs.rs, its own main): N = 1, 10, 100
+# containers, a few seconds per target; the full run (N = 1000) is by hand
+# (see README). qemu-user cannot make pid namespaces: "unsupported here".
+echo "== lxcfs at scale, quick ($(el))"
+"$(bin native lxcfs)" --quick
+"$(bin $T32 lxcfs)" --quick
+qemu-aarch64-static "$(bin $TA lxcfs)" --quick
 
 echo "== bench_report ($(el))"
 PIDFS_REPORT_ROUNDS=2 target/release/examples/bench_report
