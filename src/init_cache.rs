@@ -69,6 +69,11 @@
 //! slots that overwrites old lines. Size `N` to the number of reader
 //! processes that read repeatedly (LXCFS: the processes of every
 //! container), not to the number of namespaces alone.
+//!
+//! The pidfds are `O_CLOEXEC`, which only closes them on `execve`: a
+//! child forked from the cache's owner holds copies of them for as long as
+//! it lives, and so keeps those namespaces (and their inode numbers)
+//! allocated. Close them in such a child (`close_range`) or `exec`.
 #![deny(unsafe_code)]
 
 use crate::errno::{Errno, Result};

@@ -691,15 +691,20 @@ fn raise_nofile(need: usize) {
             rl.rlim_cur = want.min(rl.rlim_max);
             libc::setrlimit(libc::RLIMIT_NOFILE, &rl);
             println!(
-                "     RLIMIT_NOFILE raised from {old} to {} (need {need})",
+                "     RLIMIT_NOFILE: soft limit {old} raised to {} (this run may hold up to {need} fds)",
                 rl.rlim_cur
             );
             if rl.rlim_cur < want {
                 println!(
-                    "     hard limit {} < {need}: the largest N will fail",
+                    "     RLIMIT_NOFILE: hard limit {} is below {need}; the largest N may run out of fds",
                     rl.rlim_max
                 );
             }
+        } else {
+            println!(
+                "     RLIMIT_NOFILE: soft limit {} covers the up to {need} fds this run may hold",
+                rl.rlim_cur
+            );
         }
     }
 }
@@ -865,6 +870,7 @@ fn write_svg(stats: &[Stat], ns_list: &[usize], quick: bool) {
         &ticks,
         plot::ns_label,
         &series,
+        Some((1e6, "1 ms per read = 1 s per 1000 reads")),
     );
     match std::fs::write(&path, svg) {
         Ok(()) => println!("     lxcfs plot written to {path}"),

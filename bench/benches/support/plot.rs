@@ -48,6 +48,7 @@ pub fn svg(
     x_ticks: &[f64],
     y_label: impl Fn(f64) -> String,
     series: &[Series],
+    hline: Option<(f64, &str)>,
 ) -> String {
     let pts = series.iter().flat_map(|s| s.points.iter());
     let (mut ylo, mut yhi) = (f64::MAX, f64::MIN);
@@ -119,6 +120,17 @@ pub fn svg(
         TOP + ph / 2.0,
         esc(y_title)
     );
+    if let Some((y, label)) = hline {
+        let yp = py(y);
+        let _ = writeln!(
+            o,
+            r##"<line x1="{LEFT}" y1="{yp:.1}" x2="{:.1}" y2="{yp:.1}" stroke="#000" stroke-dasharray="2 3"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            LEFT + pw,
+            LEFT + pw - 4.0,
+            yp - 4.0,
+            esc(label)
+        );
+    }
     for (i, s) in series.iter().enumerate() {
         let dash = if s.dashed {
             r#" stroke-dasharray="6 4""#
