@@ -124,9 +124,9 @@ pub fn svg(
         let yp = py(y);
         let _ = writeln!(
             o,
-            r##"<line x1="{LEFT}" y1="{yp:.1}" x2="{:.1}" y2="{yp:.1}" stroke="#000" stroke-dasharray="2 3"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            r##"<line x1="{LEFT}" y1="{yp:.1}" x2="{:.1}" y2="{yp:.1}" stroke="#000" stroke-dasharray="2 3"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"##,
             LEFT + pw,
-            LEFT + pw - 4.0,
+            LEFT + 6.0,
             yp - 4.0,
             esc(label)
         );
