@@ -77,10 +77,13 @@
 #![deny(unsafe_code)]
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::fd::{AsFd, BorrowedFd};
 use crate::flags::{PidfdFlags, SignalFlags};
 use crate::pidfd::{NsType, pidfd_get_namespace, pidfd_open, pidfd_send_signal};
 use crate::translate::Translator;
+use table::Table;
+
+mod table;
 
 /// The init of a reader's pid namespace, as [`InitCache::init_of`] found it
 /// (checked alive just before it was returned).
@@ -122,46 +125,6 @@ enum IdMode {
     Off,
 }
 
-struct NsSlot {
-    /// The namespace's nsfs inode number.
-    key: u64,
-    /// Unique per insertion, never 0 in a used slot.
-    seq: u64,
-    /// The init's pid in the caller's namespace.
-    pid: i32,
-    /// The init's pidfd; `None` marks a free slot.
-    init: Option<OwnedFd>,
-}
-
-impl NsSlot {
-    const EMPTY: NsSlot = NsSlot {
-        key: 0,
-        seq: 0,
-        pid: 0,
-        init: None,
-    };
-}
-
-#[derive(Copy, Clone)]
-struct MemoSlot {
-    /// The reader's pidfs id.
-    reader: u64,
-    /// The `seq` of the namespace entry it maps to; 0: free.
-    seq: u64,
-    /// That entry's slot.
-    slot: u32,
-}
-
-impl MemoSlot {
-    const EMPTY: MemoSlot = MemoSlot {
-        reader: 0,
-        seq: 0,
-        slot: 0,
-    };
-}
-
-const MEMO_WAYS: usize = 4;
-
 /// `NS_GET_PID_FROM_PIDNS`, cached—the init of a reader's pid namespace,
 /// from a cache whose hits can never be another namespace's init; see the
 /// [module docs](self) for why, and for its cost and storage.
@@ -192,11 +155,7 @@ const MEMO_WAYS: usize = 4;
 /// 5.10 and later (pidfds 5.3); see [`InitCache::init_of`] for what each
 /// step needs and what older kernels answer.
 pub struct InitCache<const N: usize> {
-    ns: [NsSlot; N],
-    memo: [MemoSlot; N],
-    len: usize,
-    last_seq: u64,
-    inserts_since_sweep: usize,
+    table: Table<N>,
     translator: Option<Translator>,
     id_mode: IdMode,
 }
@@ -210,7 +169,7 @@ impl<const N: usize> Default for InitCache<N> {
 impl<const N: usize> core::fmt::Debug for InitCache<N> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("InitCache")
-            .field("len", &self.len)
+            .field("len", &self.table.len())
             .field("capacity", &N)
             .field("translator", &self.translator)
             .finish()
@@ -219,7 +178,7 @@ impl<const N: usize> core::fmt::Debug for InitCache<N> {
 
 impl<const N: usize> InitCache<N> {
     /// The most namespaces kept at once: 7/8 of `N` (all `N` below 8).
-    pub const MAX_NAMESPACES: usize = if N < 8 { N } else { N - N / 8 };
+    pub const MAX_NAMESPACES: usize = Table::<N>::MAX;
 
     /// An empty cache of `N` slots (`N` > 0, checked at compile time),
     /// translating with [`Translator::new`] (the nsfs ioctls where the
@@ -228,18 +187,8 @@ impl<const N: usize> InitCache<N> {
     /// # Kernel support
     /// Any (no syscall).
     pub const fn new() -> Self {
-        const {
-            assert!(
-                N > 0 && N <= u32::MAX as usize,
-                "InitCache needs 0 < N < 2^32"
-            )
-        };
         InitCache {
-            ns: [const { NsSlot::EMPTY }; N],
-            memo: [MemoSlot::EMPTY; N],
-            len: 0,
-            last_seq: 0,
-            inserts_since_sweep: 0,
+            table: Table::new(),
             translator: None,
             id_mode: IdMode::Unknown,
         }
@@ -262,7 +211,7 @@ impl<const N: usize> InitCache<N> {
     /// # Kernel support
     /// Any (no syscall).
     pub fn len(&self) -> usize {
-        self.len
+        self.table.len()
     }
 
     /// Whether no namespace is cached.
@@ -270,7 +219,7 @@ impl<const N: usize> InitCache<N> {
     /// # Kernel support
     /// Any (no syscall).
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.table.len() == 0
     }
 
     /// `pidfd_send_signal(init, 0)` on every entry—drops the entries whose
@@ -284,18 +233,7 @@ impl<const N: usize> InitCache<N> {
     /// # Kernel support
     /// `pidfd_send_signal` 5.1.
     pub fn prune(&mut self) -> usize {
-        let before = self.len;
-        let mut i = 0;
-        while i < N {
-            if self.ns[i].init.is_some() && !self.init_alive(i) {
-                // The shift may move another entry into `i`: look again.
-                self.remove(i);
-            } else {
-                i += 1;
-            }
-        }
-        self.inserts_since_sweep = 0;
-        before - self.len
+        self.table.prune(alive)
     }
 
     /// Drops every entry (and closes every pidfd).
@@ -303,11 +241,7 @@ impl<const N: usize> InitCache<N> {
     /// # Kernel support
     /// Any (`close`).
     pub fn clear(&mut self) {
-        for s in self.ns.iter_mut() {
-            *s = NsSlot::EMPTY;
-        }
-        self.memo = [MemoSlot::EMPTY; N];
-        self.len = 0;
+        self.table.clear();
     }
 
     /// `NS_GET_PID_FROM_PIDNS(ns of reader, 1)`, cached—the init of the
@@ -347,21 +281,21 @@ impl<const N: usize> InitCache<N> {
             None
         };
         if let Some(id) = id
-            && let Some(i) = self.memo_hit(id)
+            && let Some(i) = self.table.memo_hit(id)
         {
             if self.init_alive(i) {
                 return self.answer(i);
             }
-            self.remove(i);
+            self.table.remove(i);
         }
         let ns = pidfd_get_namespace(reader, NsType::Pid)?;
         let key = ns_ino(ns.as_fd())?;
-        if let Some(i) = self.find(key) {
+        if let Some(i) = self.table.find(key) {
             if self.init_alive(i) {
-                self.memo_put(id, i);
+                self.table.memo_put(id, i);
                 return self.answer(i);
             }
-            self.remove(i);
+            self.table.remove(i);
         }
         let translator = self.translator.unwrap_or_default();
         let pid = translator.pid_from_pidns(ns.as_fd(), 1)?;
@@ -382,8 +316,8 @@ impl<const N: usize> InitCache<N> {
         if !alive(init.as_fd()) {
             return Err(Errno::ESRCH);
         }
-        let i = self.insert(key, pid, init);
-        self.memo_put(id, i);
+        let i = self.table.insert(key, pid, init, alive);
+        self.table.memo_put(id, i);
         self.answer(i)
     }
 
@@ -409,18 +343,14 @@ impl<const N: usize> InitCache<N> {
     }
 
     fn answer(&self, i: usize) -> Result<NsInit<'_>> {
-        let s = &self.ns[i];
-        match &s.init {
-            Some(fd) => Ok(NsInit {
-                pid: s.pid,
-                pidfd: fd.as_fd(),
-            }),
+        match self.table.entry(i) {
+            Some((pid, pidfd)) => Ok(NsInit { pid, pidfd }),
             None => Err(Errno::ESRCH),
         }
     }
 
     fn init_alive(&self, i: usize) -> bool {
-        self.ns[i].init.as_ref().is_some_and(|fd| alive(fd.as_fd()))
+        self.table.entry(i).is_some_and(|(_, fd)| alive(fd))
     }
 
     /// The reader's pidfs id for the memo, learning how to read it at the
@@ -454,115 +384,6 @@ impl<const N: usize> InitCache<N> {
             }
         }
     }
-
-    fn memo_hit(&self, id: u64) -> Option<usize> {
-        let h = home::<N>(id);
-        for k in 0..MEMO_WAYS.min(N) {
-            let m = &self.memo[(h + k) % N];
-            if m.seq != 0 && m.reader == id {
-                let i = m.slot as usize;
-                let s = &self.ns[i];
-                return (s.init.is_some() && s.seq == m.seq).then_some(i);
-            }
-        }
-        None
-    }
-
-    fn memo_put(&mut self, id: Option<u64>, i: usize) {
-        let Some(id) = id else { return };
-        let h = home::<N>(id);
-        let mut victim = h;
-        for k in 0..MEMO_WAYS.min(N) {
-            let j = (h + k) % N;
-            let m = self.memo[j];
-            let stale = self.ns[m.slot as usize].seq != m.seq;
-            if m.seq == 0 || m.reader == id || stale {
-                victim = j;
-                break;
-            }
-        }
-        self.memo[victim] = MemoSlot {
-            reader: id,
-            seq: self.ns[i].seq,
-            slot: i as u32,
-        };
-    }
-
-    /// The slot of `key`, by linear probing from its home slot.
-    fn find(&self, key: u64) -> Option<usize> {
-        let mut i = home::<N>(key);
-        for _ in 0..N {
-            let s = &self.ns[i];
-            s.init.as_ref()?;
-            if s.key == key {
-                return Some(i);
-            }
-            i = (i + 1) % N;
-        }
-        None
-    }
-
-    /// Stores a new entry (`key` is not in the table) and returns its slot.
-    fn insert(&mut self, key: u64, pid: i32, init: OwnedFd) -> usize {
-        if self.len >= Self::MAX_NAMESPACES {
-            // Sweep for reaped inits now and then, not on every insert
-            // into a table full of live ones.
-            if self.inserts_since_sweep >= Self::MAX_NAMESPACES / 4 {
-                self.prune();
-            }
-            if self.len >= Self::MAX_NAMESPACES {
-                let mut j = home::<N>(key);
-                while self.ns[j].init.is_none() {
-                    j = (j + 1) % N;
-                }
-                self.remove(j);
-            }
-        }
-        self.inserts_since_sweep += 1;
-        let mut i = home::<N>(key);
-        // `len < N` here, so a free slot exists.
-        while self.ns[i].init.is_some() {
-            i = (i + 1) % N;
-        }
-        self.last_seq += 1;
-        self.ns[i] = NsSlot {
-            key,
-            seq: self.last_seq,
-            pid,
-            init: Some(init),
-        };
-        self.len += 1;
-        i
-    }
-
-    /// Frees slot `i` (closing its pidfd) by backward-shift deletion, so
-    /// every remaining key stays reachable from its home slot.
-    fn remove(&mut self, mut i: usize) {
-        if self.ns[i].init.is_none() {
-            return;
-        }
-        self.ns[i] = NsSlot::EMPTY;
-        self.len -= 1;
-        let mut j = i;
-        loop {
-            j = (j + 1) % N;
-            if j == i || self.ns[j].init.is_none() {
-                return;
-            }
-            let h = home::<N>(self.ns[j].key);
-            // The entry at `j` may fill the hole at `i` unless its home
-            // lies cyclically in (i, j].
-            if (j + N - h) % N >= (j + N - i) % N {
-                self.ns.swap(i, j);
-                i = j;
-            }
-        }
-    }
-}
-
-/// Fibonacci hashing of a 64-bit key onto `0..N`.
-fn home<const N: usize>(key: u64) -> usize {
-    ((key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize) % N
 }
 
 /// `pidfd_send_signal(fd, 0)`: `true` until the process is reaped
@@ -599,71 +420,4 @@ fn statx_ino(fd: BorrowedFd<'_>) -> Result<u64> {
 /// The nsfs inode number of a namespace fd.
 fn ns_ino(ns: BorrowedFd<'_>) -> Result<u64> {
     statx_ino(ns)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn home_in_range() {
-        for k in [0u64, 1, 4026531836, u64::MAX] {
-            assert!(home::<1>(k) == 0);
-            assert!(home::<7>(k) < 7);
-            assert!(home::<4096>(k) < 4096);
-        }
-    }
-
-    /// The open-addressing table with real fds (pipe ends: every
-    /// `pidfd_send_signal` on them is `EBADF`, so `prune` drops them all):
-    /// keys that share a home slot, removal from the middle of a cluster
-    /// that wraps around the end, eviction when full.
-    #[test]
-    fn table_probing_removal_eviction() {
-        let fd = || crate::sys::pipe2(crate::raw::O_CLOEXEC).unwrap().0;
-        let mut c: InitCache<8> = InitCache::new();
-        // Keys whose home is slot 7, so the cluster wraps to 0, 1, ...
-        let keys: std::vec::Vec<u64> = (1u64..).filter(|&k| home::<8>(k) == 7).take(5).collect();
-        for (n, &k) in keys.iter().enumerate() {
-            let i = c.insert(k, n as i32, fd());
-            assert_eq!(i, (7 + n) % 8);
-        }
-        assert_eq!(c.len(), 5);
-        c.remove(c.find(keys[1]).unwrap());
-        for (n, &k) in keys.iter().enumerate() {
-            assert_eq!(c.find(k).is_some(), n != 1, "key {n}");
-        }
-        // Full (7 of 8): the next insert evicts one entry.
-        let more: std::vec::Vec<u64> = (1000u64..1003).collect();
-        for (n, &k) in more.iter().enumerate() {
-            c.insert(k, 100 + n as i32, fd());
-        }
-        assert_eq!(c.len(), 7);
-        // Right after a sweep: evict (the entry at 2000's home slot).
-        c.inserts_since_sweep = 0;
-        let i = c.insert(2000, 7, fd());
-        assert_eq!(c.len(), 7);
-        assert_eq!(c.find(2000), Some(i));
-        let found = keys
-            .iter()
-            .chain(&more)
-            .filter(|&&k| c.find(k).is_some())
-            .count();
-        assert_eq!(found, 6);
-        // Later: sweep first (every pipe is "reaped"), then insert.
-        c.inserts_since_sweep = InitCache::<8>::MAX_NAMESPACES;
-        let i = c.insert(3000, 8, fd());
-        assert_eq!((c.len(), c.find(3000)), (1, Some(i)));
-        assert_eq!(c.prune(), 1);
-        assert!(c.is_empty());
-        assert!(c.ns.iter().all(|s| s.init.is_none()));
-    }
-
-    #[test]
-    fn max_namespaces() {
-        assert_eq!(InitCache::<1>::MAX_NAMESPACES, 1);
-        assert_eq!(InitCache::<7>::MAX_NAMESPACES, 7);
-        assert_eq!(InitCache::<8>::MAX_NAMESPACES, 7);
-        assert_eq!(InitCache::<4096>::MAX_NAMESPACES, 3584);
-    }
 }
