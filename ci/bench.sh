@@ -8,7 +8,8 @@
 # the project's C baseline (bench/c/baseline.c: the same kernel work from
 # C with raw syscalls, built here static for x86_64, -m32 and, when
 # aarch64-linux-gnu-gcc is installed, aarch64). Ends with bench_report's
-# one-screen table per target. Needs root (the benches' target lives in a
+# one-screen table per target (the lxcfs bench, its own main, runs in
+# quick mode on the three targets before it). Needs root (the benches' target lives in a
 # new pid namespace). Takes about 3 minutes with the builds cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +71,9 @@ for t in $T32 $TA; do
   f=target/$t/release/examples/bench_report
   file "$f" | grep -q 'statically linked' || { echo "$f is not static" >&2; exit 1; }
   echo "$t bench_report: static"
+  f=$(bin "$t" lxcfs)
+  file "$f" | grep -q 'statically linked' || { echo "$f is not static" >&2; exit 1; }
+  echo "$t lxcfs: static"
 done
 
 quick="--bench --quick --noplot --warm-up-time 0.1 --measurement-time 0.3"
@@ -88,6 +92,14 @@ echo "== i686 ($(el))"
 run $T32 "" "$PWD/$cb/c-baseline-i686"
 echo "== aarch64, qemu-user ($(el))"
 run $TA qemu-aarch64-static "$cb_aarch64"
+
+# LXCFS at scale (benches/lxcfs.rs, its own main): N = 1, 10, 100
+# containers, a few seconds per target; the full run (N = 1000) is by hand
+# (see README). qemu-user cannot make pid namespaces: "unsupported here".
+echo "== lxcfs at scale, quick ($(el))"
+"$(bin native lxcfs)" --quick
+"$(bin $T32 lxcfs)" --quick
+qemu-aarch64-static "$(bin $TA lxcfs)" --quick
 
 echo "== bench_report ($(el))"
 PIDFS_C_BASELINE=$cb/c-baseline-x86_64 PIDFS_REPORT_ROUNDS=2 target/release/examples/bench_report

@@ -36,6 +36,7 @@ mod sys;
 // Features, one job per file.
 pub mod handle;
 pub mod info;
+pub mod init_cache;
 pub mod ns;
 pub mod pidfd;
 pub mod probe;
@@ -67,6 +68,8 @@ pub use handle::{
 };
 #[doc(inline)]
 pub use info::{PIDFD_INFO_SIZE, PidfdInfo, pidfd_get_info, pidfd_id};
+#[doc(inline)]
+pub use init_cache::{InitCache, NsInit};
 #[doc(inline)]
 pub use ns::{
     NsType, ns_get_mntns_id, ns_get_nstype, ns_get_owner_uid, ns_get_parent, ns_get_pid_from_pidns,

@@ -3,11 +3,12 @@
 //! (`name_to_handle_at` -> 16 bytes -> `open_by_handle_at`, close), a pid
 //! translation through the nsfs ioctl (`NS_GET_PID_FROM_PIDNS`, bare and
 //! through `Translator::with_method(Method::Ioctl)`) and `PIDFD_GET_INFO`
-//! (`pidfd_get_info`). Allocations are counted only on the measuring
+//! (`pidfd_get_info`), and a warm `InitCache::init_of` (the reader memo and
+//! the namespace table). Allocations are counted only on the measuring
 //! thread (a thread-local flag), and this binary holds a single test.
 
 use pidfs::fd::AsFd;
-use pidfs::{InfoMask, Method, OFlags, PidfdFlags, PidfsHandle, Translator};
+use pidfs::{InfoMask, InitCache, Method, OFlags, PidfdFlags, PidfsHandle, Translator};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -125,4 +126,17 @@ fn hot_paths_allocate_nothing() {
     });
     assert_eq!(n, 0, "pidfd_get_info allocated {n} times in {N} calls");
     assert_eq!(seen, Some(Ok(Some(me))));
+
+    // InitCache, warm: the caller as the reader (its namespace's init is
+    // its pid 1). The first call (a miss) is not counted; whatever it
+    // answers (EPERM for the fork method without privilege), the warm
+    // calls answer the same without allocating.
+    let mut cache: Box<InitCache<64>> = Box::new(InitCache::new());
+    let first = cache.init_of(pidfd.as_fd()).map(|i| i.pid());
+    let mut seen = None;
+    let n = allocations(N, || {
+        seen = Some(cache.init_of(pidfd.as_fd()).map(|i| i.pid()));
+    });
+    assert_eq!(n, 0, "InitCache::init_of allocated {n} times in {N} calls");
+    assert_eq!(seen, Some(first));
 }
