@@ -7,7 +7,10 @@ set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
 
-targets="i686-unknown-linux-musl aarch64-unknown-linux-musl x86_64-unknown-linux-musl"
+# armv7 and riscv64: only the glibc targets are downloadable; Debian's cross
+# gcc and static glibc link them (+crt-static in .cargo/config.toml).
+targets="i686-unknown-linux-musl aarch64-unknown-linux-musl x86_64-unknown-linux-musl
+  armv7-unknown-linux-gnueabihf riscv64gc-unknown-linux-gnu"
 installed=$(rustup target list --installed)
 for t in $targets; do
   grep -qx "$t" <<<"$installed" || { log "rustup target add $t"; rustup target add "$t"; }
@@ -18,6 +21,12 @@ command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
+for c in arm-linux-gnueabihf:armhf riscv64-linux-gnu:riscv64; do
+  triple=${c%:*} debarch=${c#*:}
+  if ! command -v "$triple-gcc" >/dev/null || [ ! -e "/usr/$triple/lib/libc.a" ]; then
+    need_apt+=("gcc-$triple" "libc6-dev-$debarch-cross")
+  fi
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"
   if ! ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
@@ -36,6 +45,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     case $p in
       qemu-*) apt-get install -y -q=2 -t "${codename}-backports" --no-install-recommends "$p" ;;
       libc6-dev-i386) apt-get install -y -q=2 libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev" ;;
+      gcc-*|libc6-dev-*-cross) apt-get install -y -q=2 --no-install-recommends "$p" ;;
     esac
   done
 fi

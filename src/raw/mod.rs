@@ -12,7 +12,7 @@
 use core::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;
 
-// ---- ioctl numbers (include/uapi/asm-generic/ioctl.h; x86 and arm64 use it) ----
+// ---- ioctl numbers (include/uapi/asm-generic/ioctl.h; all five arches use it) ----
 pub const _IOC_NONE: u32 = 0;
 pub const _IOC_WRITE: u32 = 1;
 pub const _IOC_READ: u32 = 2;
@@ -138,7 +138,8 @@ const_assert_eq!(offset_of!(file_handle, handle_bytes), 0);
 const_assert_eq!(offset_of!(file_handle, handle_type), 4);
 const_assert_eq!(offset_of!(file_handle, f_handle), 8);
 
-// ---- open flags (asm-generic/fcntl.h; x86 and arm64 agree except the dir bits) ----
+// ---- open flags (asm-generic/fcntl.h; arm and arm64 override the directory,
+// nofollow and largefile bits in their asm/fcntl.h) ----
 pub const O_RDONLY: u32 = 0;
 pub const O_WRONLY: u32 = 0o1;
 pub const O_RDWR: u32 = 0o2;
@@ -148,19 +149,22 @@ pub const O_NOCTTY: u32 = 0o400;
 pub const O_TRUNC: u32 = 0o1000;
 pub const O_APPEND: u32 = 0o2000;
 pub const O_NONBLOCK: u32 = 0o4000;
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
 pub const O_DIRECTORY: u32 = 0o200000;
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
 pub const O_NOFOLLOW: u32 = 0o400000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_DIRECTORY: u32 = 0o40000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_NOFOLLOW: u32 = 0o100000;
 pub const O_CLOEXEC: u32 = 0o2000000;
 pub const O_PATH: u32 = 0o10000000;
-#[cfg(target_arch = "x86")]
+/// What `openat` is given: the arch's bit (asm-generic's on i386 and
+/// riscv64, asm/fcntl.h's on arm and arm64), 0 on x86_64 as glibc has it.
+/// 64-bit kernels set the bit on every open anyway.
+#[cfg(any(target_arch = "x86", target_arch = "riscv64"))]
 pub const O_LARGEFILE: u32 = 0o100000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_LARGEFILE: u32 = 0o400000;
 #[cfg(target_arch = "x86_64")]
 pub const O_LARGEFILE: u32 = 0;
@@ -277,7 +281,8 @@ pub const __SI_HDR_WORDS: usize = 4;
 pub const __SI_HDR_WORDS: usize = 3;
 
 /// `siginfo_t`: 128 bytes; `_sifields` starts at 16 on 64-bit targets, 12
-/// on i386.
+/// on 32-bit ones (i386, ARM: `__ARCH_SI_PREAMBLE_SIZE` is three ints and
+/// no member of the union needs more than 4-byte alignment there).
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct siginfo_t {
@@ -300,7 +305,12 @@ const_assert_eq!(align_of::<siginfo_t>(), 4);
 const_assert_eq!(offset_of!(siginfo_t, si_signo), 0);
 const_assert_eq!(offset_of!(siginfo_t, si_errno), 4);
 const_assert_eq!(offset_of!(siginfo_t, si_code), 8);
-const_assert_eq!(offset_of!(siginfo_t, _sifields), __SI_HDR_WORDS * 4);
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(offset_of!(siginfo_t, __pad0), 12);
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(offset_of!(siginfo_t, _sifields), 16);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(offset_of!(siginfo_t, _sifields), 12);
 
 impl siginfo_t {
     pub const fn zeroed() -> siginfo_t {
@@ -343,11 +353,13 @@ pub struct pollfd {
     pub revents: i16,
 }
 const_assert_eq!(size_of::<pollfd>(), 8);
+const_assert_eq!(align_of::<pollfd>(), 4);
+const_assert_eq!(offset_of!(pollfd, fd), 0);
 const_assert_eq!(offset_of!(pollfd, events), 4);
 const_assert_eq!(offset_of!(pollfd, revents), 6);
 
 /// `struct __kernel_timespec`: 64-bit seconds on every target (what
-/// `ppoll_time64` takes on i386, and `ppoll` on 64-bit targets).
+/// `ppoll_time64` takes on i386 and ARM, and `ppoll` on 64-bit targets).
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug)]
 pub struct __kernel_timespec {
@@ -355,7 +367,13 @@ pub struct __kernel_timespec {
     pub tv_nsec: i64,
 }
 const_assert_eq!(size_of::<__kernel_timespec>(), 16);
+const_assert_eq!(offset_of!(__kernel_timespec, tv_sec), 0);
 const_assert_eq!(offset_of!(__kernel_timespec, tv_nsec), 8);
+// `long long` is 4-aligned only in the i386 ABI (ARM EABI aligns it to 8).
+#[cfg(target_arch = "x86")]
+const_assert_eq!(align_of::<__kernel_timespec>(), 4);
+#[cfg(not(target_arch = "x86"))]
+const_assert_eq!(align_of::<__kernel_timespec>(), 8);
 
 // ---- statx / statfs ----
 pub const STATX_TYPE: u32 = 0x1;
@@ -398,19 +416,31 @@ impl statx {
     }
 }
 const_assert_eq!(size_of::<statx>(), 256);
+#[cfg(target_arch = "x86")]
+const_assert_eq!(align_of::<statx>(), 4);
+#[cfg(not(target_arch = "x86"))]
+const_assert_eq!(align_of::<statx>(), 8);
 const_assert_eq!(offset_of!(statx, stx_mask), 0);
+const_assert_eq!(offset_of!(statx, stx_blksize), 4);
+const_assert_eq!(offset_of!(statx, stx_attributes), 8);
 const_assert_eq!(offset_of!(statx, stx_nlink), 16);
+const_assert_eq!(offset_of!(statx, stx_uid), 20);
+const_assert_eq!(offset_of!(statx, stx_gid), 24);
 const_assert_eq!(offset_of!(statx, stx_mode), 28);
+const_assert_eq!(offset_of!(statx, __spare0), 30);
 const_assert_eq!(offset_of!(statx, stx_ino), 32);
+const_assert_eq!(offset_of!(statx, __rest), 40);
 
-/// `struct statfs` (64-bit targets) / `struct statfs64` (i386, 84 bytes):
-/// only `f_type`, the first word, is read; the buffer is large enough for
-/// either.
+/// `struct statfs` (64-bit targets, 120 bytes) / `struct statfs64` (i386
+/// and ARM EABI, 84 bytes): only `f_type`, the first word, is read; the
+/// buffer is large enough for either.
 #[repr(C, align(8))]
 #[derive(Copy, Clone)]
 pub struct statfs_buf {
     pub words: [u64; 16],
 }
+const_assert_eq!(size_of::<statfs_buf>(), 128);
+const_assert_eq!(align_of::<statfs_buf>(), 8);
 
 // ---- sockets ----
 pub const AF_UNIX: u32 = 1;
@@ -434,6 +464,10 @@ pub struct iovec {
     pub iov_base: *mut u8,
     pub iov_len: usize,
 }
+const_assert_eq!(size_of::<iovec>(), 2 * size_of::<usize>());
+const_assert_eq!(align_of::<iovec>(), size_of::<usize>());
+const_assert_eq!(offset_of!(iovec, iov_base), 0);
+const_assert_eq!(offset_of!(iovec, iov_len), size_of::<usize>());
 
 #[repr(C)]
 #[derive(Copy, Clone, Debug)]
@@ -446,14 +480,30 @@ pub struct msghdr {
     pub msg_controllen: usize,
     pub msg_flags: i32,
 }
+const_assert_eq!(align_of::<msghdr>(), size_of::<usize>());
+const_assert_eq!(offset_of!(msghdr, msg_name), 0);
 #[cfg(target_pointer_width = "64")]
-const_assert_eq!(size_of::<msghdr>(), 56);
+mod msghdr_layout {
+    use super::*;
+    const_assert_eq!(size_of::<msghdr>(), 56);
+    const_assert_eq!(offset_of!(msghdr, msg_namelen), 8);
+    const_assert_eq!(offset_of!(msghdr, msg_iov), 16);
+    const_assert_eq!(offset_of!(msghdr, msg_iovlen), 24);
+    const_assert_eq!(offset_of!(msghdr, msg_control), 32);
+    const_assert_eq!(offset_of!(msghdr, msg_controllen), 40);
+    const_assert_eq!(offset_of!(msghdr, msg_flags), 48);
+}
 #[cfg(target_pointer_width = "32")]
-const_assert_eq!(size_of::<msghdr>(), 28);
-#[cfg(target_pointer_width = "64")]
-const_assert_eq!(offset_of!(msghdr, msg_controllen), 40);
-#[cfg(target_pointer_width = "32")]
-const_assert_eq!(offset_of!(msghdr, msg_controllen), 20);
+mod msghdr_layout {
+    use super::*;
+    const_assert_eq!(size_of::<msghdr>(), 28);
+    const_assert_eq!(offset_of!(msghdr, msg_namelen), 4);
+    const_assert_eq!(offset_of!(msghdr, msg_iov), 8);
+    const_assert_eq!(offset_of!(msghdr, msg_iovlen), 12);
+    const_assert_eq!(offset_of!(msghdr, msg_control), 16);
+    const_assert_eq!(offset_of!(msghdr, msg_controllen), 20);
+    const_assert_eq!(offset_of!(msghdr, msg_flags), 24);
+}
 
 #[repr(C)]
 #[derive(Copy, Clone, Debug)]
@@ -466,6 +516,10 @@ pub struct cmsghdr {
 const_assert_eq!(size_of::<cmsghdr>(), 16);
 #[cfg(target_pointer_width = "32")]
 const_assert_eq!(size_of::<cmsghdr>(), 12);
+const_assert_eq!(align_of::<cmsghdr>(), size_of::<usize>());
+const_assert_eq!(offset_of!(cmsghdr, cmsg_len), 0);
+const_assert_eq!(offset_of!(cmsghdr, cmsg_level), size_of::<usize>());
+const_assert_eq!(offset_of!(cmsghdr, cmsg_type), size_of::<usize>() + 4);
 
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
@@ -475,6 +529,10 @@ pub struct ucred {
     pub gid: u32,
 }
 const_assert_eq!(size_of::<ucred>(), 12);
+const_assert_eq!(align_of::<ucred>(), 4);
+const_assert_eq!(offset_of!(ucred, pid), 0);
+const_assert_eq!(offset_of!(ucred, uid), 4);
+const_assert_eq!(offset_of!(ucred, gid), 8);
 
 /// `CMSG_ALIGN(len)`: rounded up to `sizeof(long)`.
 pub const fn CMSG_ALIGN(len: usize) -> usize {
@@ -499,6 +557,13 @@ pub struct new_utsname {
     pub domainname: [u8; 65],
 }
 const_assert_eq!(size_of::<new_utsname>(), 390);
+const_assert_eq!(align_of::<new_utsname>(), 1);
+const_assert_eq!(offset_of!(new_utsname, sysname), 0);
+const_assert_eq!(offset_of!(new_utsname, nodename), 65);
+const_assert_eq!(offset_of!(new_utsname, release), 130);
+const_assert_eq!(offset_of!(new_utsname, version), 195);
+const_assert_eq!(offset_of!(new_utsname, machine), 260);
+const_assert_eq!(offset_of!(new_utsname, domainname), 325);
 
 // ---- nsfs (include/uapi/linux/nsfs.h) ----
 pub const NSIO: u32 = 0xb7;
@@ -532,34 +597,47 @@ pub const PR_GET_AUXV: u32 = 0x4155_5856;
 // ---- terminal (for the kernel-matrix init) ----
 pub const TCSBRK: u32 = 0x5409;
 
-// ---- rt_sigaction (the kernel's `struct sigaction`; x86 and arm64 both
-// have SA_RESTORER, so the restorer field is present on all three) ----
+// ---- rt_sigaction (the kernel's `struct sigaction`, include/linux/
+// signal_types.h: `sa_restorer` only where the arch defines SA_RESTORER,
+// which x86, arm and arm64 do and riscv, on asm-generic/signal.h, does not) ----
 pub const SIG_DFL: usize = 0;
 pub const SIG_IGN: usize = 1;
 pub const _NSIG: i32 = 64;
+/// `unsigned long`s in a `sigset_t` (`_NSIG / _NSIG_BPW`).
+pub const _NSIG_WORDS: usize = 64 / usize::BITS as usize;
 
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug)]
 pub struct kernel_sigaction {
     pub sa_handler: usize,
     pub sa_flags: usize,
+    #[cfg(not(target_arch = "riscv64"))]
     pub sa_restorer: usize,
-    /// `sigset_t`: 64 bits (two `unsigned long`s on i386, 4-aligned there).
-    pub sa_mask: u64,
+    /// `sigset_t`: 64 bits as `unsigned long sig[_NSIG_WORDS]`, so only
+    /// word-aligned (a `u64` would be 8-aligned on ARM EABI and move the
+    /// field to offset 16).
+    pub sa_mask: [usize; _NSIG_WORDS],
 }
-#[cfg(target_pointer_width = "64")]
-const_assert_eq!(size_of::<kernel_sigaction>(), 32);
-#[cfg(target_pointer_width = "32")]
-const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+const_assert_eq!(align_of::<kernel_sigaction>(), size_of::<usize>());
+const_assert_eq!(offset_of!(kernel_sigaction, sa_handler), 0);
 const_assert_eq!(offset_of!(kernel_sigaction, sa_flags), size_of::<usize>());
+#[cfg(not(target_arch = "riscv64"))]
 const_assert_eq!(
     offset_of!(kernel_sigaction, sa_restorer),
     2 * size_of::<usize>()
 );
-const_assert_eq!(
-    offset_of!(kernel_sigaction, sa_mask),
-    3 * size_of::<usize>()
-);
+#[cfg(all(target_pointer_width = "64", not(target_arch = "riscv64")))]
+const_assert_eq!(size_of::<kernel_sigaction>(), 32);
+#[cfg(all(target_pointer_width = "64", not(target_arch = "riscv64")))]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 24);
+#[cfg(target_arch = "riscv64")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 24);
+#[cfg(target_arch = "riscv64")]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 16);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 12);
 
 // ---- openat2 (include/uapi/linux/openat2.h, 5.6) ----
 pub const RESOLVE_NO_XDEV: u64 = 0x01;
@@ -581,3 +659,6 @@ const_assert_eq!(align_of::<open_how>(), 8);
 const_assert_eq!(offset_of!(open_how, flags), 0);
 const_assert_eq!(offset_of!(open_how, mode), 8);
 const_assert_eq!(offset_of!(open_how, resolve), 16);
+
+#[cfg(test)]
+mod tests;
