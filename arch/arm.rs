@@ -126,9 +126,9 @@ pub(crate) unsafe fn syscall5(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Ar
 #[inline(always)]
 pub(crate) unsafe fn syscall6(nr: Nr, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg) -> Ret {
     let r: usize;
-    // SAFETY: as in `syscall5`. With r0-r5 taken and r6 (LLVM's base
-    // pointer) and the frame pointer reserved, r8, r10 and r12 remain for
-    // `nr` and `tmp`.
+    // SAFETY: as in `syscall5`. With r0-r5 taken, the allocator still has
+    // r8, r10 and r12 (and r6 where no base pointer is needed) for `nr` and
+    // `tmp`.
     unsafe {
         asm!("mov {tmp}, r7", "mov r7, {nr}", "svc 0", "mov r7, {tmp}",
              nr = in(reg) nr.into_raw(), tmp = out(reg) _,

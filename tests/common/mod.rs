@@ -48,7 +48,7 @@ pub fn fd_count() -> usize {
 /// creation then blocks in the emulator for ever. qemu-arm 10.0.2 (where
 /// tearing down a CPU is slow) hit it in 2 of 6 runs of tests/translate.rs
 /// and in tests/stress.rs; the code is common to every qemu-user target. A
-/// child whose thread does not start within 10 s is killed and the fork
+/// child whose thread does not start within 3 s is killed and the fork
 /// tried again (at most 5 times). The child also waits until the joined
 /// thread is gone from /proc/self/task (qemu is done with the lock), so the
 /// processes it forks while single-threaded start clean.
@@ -90,7 +90,7 @@ pub fn fork_for_threads() -> i32 {
         // SAFETY: closes our write end; polls and reads one live pollfd/byte.
         let started = unsafe {
             libc::close(p[1]);
-            libc::poll(&mut pfd, 1, 10_000) == 1 && libc::read(p[0], b.as_mut_ptr().cast(), 1) == 1
+            libc::poll(&mut pfd, 1, 3_000) == 1 && libc::read(p[0], b.as_mut_ptr().cast(), 1) == 1
         };
         // SAFETY: our read end.
         unsafe { libc::close(p[0]) };
