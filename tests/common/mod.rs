@@ -41,17 +41,18 @@ pub fn fd_count() -> usize {
 /// Under qemu-user the child first starts (and joins) one thread and says
 /// so over a pipe. qemu's `do_fork` (linux-user/syscall.c) does not take
 /// its `clone_lock` around a fork, and a guest thread holds that lock while
-/// qemu creates it and while qemu tears it down after its exit (after the
-/// tid word is cleared, so a join can return first): a fork that races
-/// libtest starting or ending a test thread gives a child whose lock is
-/// held by a thread that does not exist there, and whose first thread
-/// creation then blocks in the emulator for ever. qemu-arm 10.0.2 (where
-/// tearing down a CPU is slow) hit it in 2 of 6 runs of tests/translate.rs
-/// and in tests/stress.rs; the code is common to every qemu-user target. A
-/// child whose thread does not start within 3 s is killed and the fork
-/// tried again (at most 5 times). The child also waits until the joined
-/// thread is gone from /proc/self/task (qemu is done with the lock), so the
-/// processes it forks while single-threaded start clean.
+/// qemu creates it and while qemu tears its CPU down after its exit (the
+/// tid word is cleared first, so a join can return while the lock is still
+/// held): a fork that races libtest starting or ending a test thread gives
+/// a child whose lock belongs to a thread that does not exist there, and
+/// whose first thread creation then blocks in the emulator for ever. With
+/// qemu 10.0.2 a full suite run had it 7-10 times under qemu-arm, 4-5 times
+/// under qemu-riscv64, and not at all under qemu-aarch64 (tests/proc.rs
+/// records one fork hang there). A child whose thread does not start
+/// within 3 s (it takes 2-77 ms) is killed before it runs any test code and
+/// the fork tried again (at most 5 times). The child also waits until the
+/// joined thread is gone from /proc/self/task (qemu is done with the lock),
+/// so the processes it forks while single-threaded start clean.
 pub fn fork_for_threads() -> i32 {
     if !QEMU || kernel_matrix() {
         // SAFETY: fork in a test process; the child runs the caller's code
