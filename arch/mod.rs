@@ -1,8 +1,9 @@
 //! Raw kernel entry points: the one instruction that enters the kernel, and
 //! the syscall numbers. Nothing else lives here.
 //!
-//! One `mod imp` is pointed at `x86_64.rs`, `x86.rs` (i386) or `aarch64.rs`
-//! by `target_arch`; every other target (including x32 and aarch64 ILP32)
+//! One `mod imp` is pointed at `x86_64.rs`, `x86.rs` (i386), `aarch64.rs`,
+//! `arm.rs` (32-bit ARM EABI, ARM or Thumb code) or `riscv64.rs` by
+//! `target_arch`; every other target (including x32 and aarch64 ILP32)
 //! fails to compile. Each `syscallN` takes typed [`Arg`]s and returns the
 //! raw register value as a [`Ret`]; turning `-4095..=-1` into an `Errno`
 //! happens once, in `crate::errno`.
@@ -29,15 +30,20 @@ compile_error!(
     all(target_arch = "x86_64", target_pointer_width = "64"),
     target_arch = "x86",
     all(target_arch = "aarch64", target_pointer_width = "64"),
+    target_arch = "arm",
+    target_arch = "riscv64",
 )))]
 compile_error!(
-    "pidfs has raw entry points for x86_64, i386 (target_arch = \"x86\") and aarch64 only; \
-     x32, aarch64 ILP32 and other architectures are not supported"
+    "pidfs has raw entry points for x86_64, i386 (target_arch = \"x86\"), aarch64, \
+     32-bit ARM (target_arch = \"arm\") and riscv64 only; x32, aarch64 ILP32 and other \
+     architectures are not supported"
 );
 
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "x86", path = "x86.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
+#[cfg_attr(target_arch = "arm", path = "arm.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "riscv64.rs")]
 mod imp;
 
 pub(crate) use imp::*;

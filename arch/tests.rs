@@ -1,5 +1,7 @@
-//! The number table against two oracles (`libc::SYS_*` on every target,
-//! `sc::nr` on x86_64 and aarch64), and the raw entry against the kernel.
+//! The number table against two oracles (`libc::SYS_*` on every target;
+//! `sc::nr` on x86_64, aarch64 and riscv64, the kernel's own table as
+//! literals on i386 and ARM, where sc does not build), and the raw entry
+//! against the kernel.
 
 use super::*;
 use std::format;
@@ -13,7 +15,7 @@ macro_rules! check_libc {
     };
 }
 
-#[cfg(not(target_arch = "x86"))]
+#[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
 check_libc!(
     __NR_read = SYS_read,
     __NR_write = SYS_write,
@@ -88,7 +90,9 @@ check_libc!(
     __NR_clock_gettime = SYS_clock_gettime,
 );
 
-#[cfg(target_arch = "x86")]
+// i386 and ARM: the 64-bit-clean variants (libc has no `SYS_*_time64`
+// names; the literal tables below cover those).
+#[cfg(any(target_arch = "x86", target_arch = "arm"))]
 check_libc!(
     __NR_read = SYS_read,
     __NR_write = SYS_write,
@@ -196,7 +200,99 @@ fn numbers_match_syscall_32_tbl() {
     }
 }
 
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+/// ARM EABI literal values from arch/arm/tools/syscall.tbl (sc does not
+/// build for 32-bit ARM): every name in arch/arm.rs, including the four
+/// `*_time64` ones libc lacks.
+#[cfg(target_arch = "arm")]
+macro_rules! check_arm_tbl {
+    ($($ours:ident = $n:literal),* $(,)?) => {
+        #[test]
+        fn numbers_match_arm_syscall_tbl() {
+            $( assert_eq!($ours.0, $n, stringify!($ours)); )*
+            assert_eq!([$(stringify!($ours)),*].len(), 71, "one row per name in arch/arm.rs");
+        }
+    };
+}
+#[cfg(target_arch = "arm")]
+check_arm_tbl!(
+    __NR_exit = 1,
+    __NR_read = 3,
+    __NR_write = 4,
+    __NR_close = 6,
+    __NR_execve = 11,
+    __NR_chdir = 12,
+    __NR_lseek = 19,
+    __NR_getpid = 20,
+    __NR_mount = 21,
+    __NR_sync = 36,
+    __NR_kill = 37,
+    __NR_umount2 = 52,
+    __NR_ioctl = 54,
+    __NR_setpgid = 57,
+    __NR_umask = 60,
+    __NR_getppid = 64,
+    __NR_setsid = 66,
+    __NR_reboot = 88,
+    __NR_wait4 = 114,
+    __NR_clone = 120,
+    __NR_uname = 122,
+    __NR_getpgid = 132,
+    __NR_fchdir = 133,
+    __NR_sched_yield = 158,
+    __NR_prctl = 172,
+    __NR_rt_sigaction = 174,
+    __NR_rt_sigprocmask = 175,
+    __NR_getuid32 = 199,
+    __NR_getgid32 = 200,
+    __NR_geteuid32 = 201,
+    __NR_getegid32 = 202,
+    __NR_setgroups32 = 206,
+    __NR_setuid32 = 213,
+    __NR_setgid32 = 214,
+    __NR_getdents64 = 217,
+    __NR_fcntl64 = 221,
+    __NR_gettid = 224,
+    __NR_exit_group = 248,
+    __NR_fstatfs64 = 267,
+    __NR_tgkill = 268,
+    __NR_waitid = 280,
+    __NR_socketpair = 288,
+    __NR_setsockopt = 294,
+    __NR_sendmsg = 296,
+    __NR_recvmsg = 297,
+    __NR_openat = 322,
+    __NR_mkdirat = 323,
+    __NR_readlinkat = 332,
+    __NR_faccessat = 334,
+    __NR_unshare = 337,
+    __NR_signalfd4 = 355,
+    __NR_dup3 = 358,
+    __NR_pipe2 = 359,
+    __NR_prlimit64 = 369,
+    __NR_name_to_handle_at = 370,
+    __NR_open_by_handle_at = 371,
+    __NR_setns = 375,
+    __NR_getrandom = 384,
+    __NR_execveat = 387,
+    __NR_copy_file_range = 391,
+    __NR_statx = 397,
+    __NR_clock_gettime64 = 403,
+    __NR_clock_nanosleep_time64 = 407,
+    __NR_ppoll_time64 = 414,
+    __NR_rt_sigtimedwait_time64 = 421,
+    __NR_pidfd_send_signal = 424,
+    __NR_pidfd_open = 434,
+    __NR_clone3 = 435,
+    __NR_close_range = 436,
+    __NR_openat2 = 437,
+    __NR_pidfd_getfd = 438,
+);
+
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64"
+))]
 mod sc_oracle {
     use super::*;
     use static_assertions::const_assert_eq;
@@ -323,6 +419,172 @@ fn six_argument_syscall() {
     assert_eq!(r.0 as isize, -22);
     let _ = std::fs::remove_file(p_in);
     let _ = std::fs::remove_file(p_out);
+}
+
+/// Every `syscallN` reaches the kernel with its registers in place: each
+/// call below gives a different answer when any one argument is lost
+/// (`pipe2` flags, `write` length, `pidfd_send_signal` flags, `waitid`
+/// options); six arguments are `six_argument_syscall`'s.
+#[test]
+fn each_arity_reaches_the_kernel() {
+    // SAFETY: a test syscall; every pointer argument is a live local of the size the syscall uses.
+    let pid = unsafe { syscall0(__NR_getpid) }.0;
+    assert_eq!(pid as u32, std::process::id());
+    // SAFETY: as above.
+    let r = unsafe { syscall1(__NR_close, Arg::int(-1)) }.0;
+    assert_eq!(r as isize, -9, "close(-1) is EBADF");
+    let mut fds = [-1i32; 2];
+    // SAFETY: as above (pipe2 writes two ints into `fds`).
+    let r = unsafe { syscall2(__NR_pipe2, Arg::mut_ptr(fds.as_mut_ptr()), Arg::uint(1)) }.0;
+    assert_eq!(r as isize, -22, "pipe2 with an unknown flag is EINVAL");
+    // SAFETY: as above.
+    let r = unsafe {
+        syscall2(
+            __NR_pipe2,
+            Arg::mut_ptr(fds.as_mut_ptr()),
+            Arg::uint(0o2000000),
+        )
+    }
+    .0;
+    assert_eq!(r, 0);
+    let buf = *b"arity";
+    // SAFETY: as above.
+    let w = unsafe {
+        syscall3(
+            __NR_write,
+            Arg::int(fds[1]),
+            Arg::ptr(buf.as_ptr()),
+            Arg::usize(3),
+        )
+    };
+    assert_eq!(w.0, 3, "the length register is read");
+    let mut got = [0u8; 8];
+    // SAFETY: as above (read writes at most 8 bytes into `got`).
+    let n = unsafe {
+        syscall3(
+            __NR_read,
+            Arg::int(fds[0]),
+            Arg::mut_ptr(got.as_mut_ptr()),
+            Arg::usize(8),
+        )
+    };
+    assert_eq!(&got[..n.0], b"ari");
+    // SAFETY: as above.
+    let pidfd = unsafe { syscall2(__NR_pidfd_open, Arg::int(pid as i32), Arg::uint(0)) }.0 as i32;
+    assert!(pidfd >= 0, "pidfd_open: {pidfd}");
+    for (flags, want) in [(0, 0isize), (0x80, -22)] {
+        // SAFETY: as above (no siginfo).
+        let r = unsafe {
+            syscall4(
+                __NR_pidfd_send_signal,
+                Arg::int(pidfd),
+                Arg::int(0),
+                Arg::null(),
+                Arg::uint(flags),
+            )
+        };
+        assert_eq!(r.0 as isize, want, "pidfd_send_signal flags {flags:#x}");
+    }
+    let mut info = [0u8; 128];
+    for (options, want) in [(0, -22isize), (4, -10)] {
+        // SAFETY: as above (waitid writes at most one 128-byte siginfo).
+        let r = unsafe {
+            syscall5(
+                __NR_waitid,
+                Arg::uint(1),
+                Arg::int(pid as i32),
+                Arg::mut_ptr(info.as_mut_ptr()),
+                Arg::uint(options),
+                Arg::null(),
+            )
+        };
+        assert_eq!(
+            r.0 as isize, want,
+            "waitid(P_PID, self) options {options}: EINVAL, then ECHILD"
+        );
+    }
+    for fd in [fds[0], fds[1], pidfd] {
+        // SAFETY: closes fds this test opened.
+        assert_eq!(unsafe { syscall1(__NR_close, Arg::int(fd)) }.0, 0);
+    }
+}
+
+/// The `wide::` aliases name calls that give libc's answers: ids, fcntl,
+/// fstatfs (the 84-byte `fstatfs64` on i386 and ARM), clock_gettime.
+#[test]
+fn wide_aliases_agree_with_libc() {
+    // SAFETY: a test syscall without arguments; libc's getters likewise.
+    unsafe {
+        assert_eq!(syscall0(wide::GETUID).0 as u32, libc::getuid());
+        assert_eq!(syscall0(wide::GETEUID).0 as u32, libc::geteuid());
+        assert_eq!(syscall0(wide::GETGID).0 as u32, libc::getgid());
+        assert_eq!(syscall0(wide::GETEGID).0 as u32, libc::getegid());
+    }
+    let dir = std::fs::File::open("/proc/self").unwrap();
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_GETFD takes no pointer.
+    let ours = unsafe {
+        syscall3(
+            wide::FCNTL,
+            Arg::int(dir.as_raw_fd()),
+            Arg::uint(1),
+            Arg::usize(0),
+        )
+    };
+    // SAFETY: as above.
+    let theirs = unsafe { libc::fcntl(dir.as_raw_fd(), libc::F_GETFD) };
+    assert_eq!(ours.0 as i32, theirs);
+    assert_eq!(theirs, libc::FD_CLOEXEC, "std opens with O_CLOEXEC");
+    let mut buf = [0u64; 16];
+    let out = Arg::mut_ptr(buf.as_mut_ptr());
+    // SAFETY: the kernel writes at most 120 bytes (statfs) or `size` bytes
+    // (statfs64) into the 128-byte `buf`.
+    let r = unsafe {
+        match wide::FSTATFS64_SIZE {
+            Some(size) => syscall3(
+                wide::FSTATFS,
+                Arg::int(dir.as_raw_fd()),
+                Arg::usize(size),
+                out,
+            ),
+            None => syscall2(wide::FSTATFS, Arg::int(dir.as_raw_fd()), out),
+        }
+    };
+    assert_eq!(r.0, 0, "fstatfs");
+    assert_eq!(
+        buf[0] & 0xffff_ffff,
+        0x9fa0,
+        "f_type of /proc is PROC_SUPER_MAGIC"
+    );
+    // 64-bit seconds and nanoseconds on every target.
+    let mut ts = [0i64; 2];
+    // SAFETY: the kernel writes one 16-byte __kernel_timespec into `ts`.
+    let r = unsafe {
+        syscall2(
+            wide::CLOCK_GETTIME,
+            Arg::int(1),
+            Arg::mut_ptr(ts.as_mut_ptr()),
+        )
+    };
+    assert_eq!(r.0, 0, "clock_gettime(CLOCK_MONOTONIC)");
+    // SAFETY: timespec is plain integers; all-zero is valid.
+    let mut mine: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: libc writes one timespec into `mine`.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut mine) };
+    assert_eq!(r, 0);
+    let (a, b) = (
+        ts[0] * 1_000_000_000 + ts[1],
+        mine.tv_sec as i64 * 1_000_000_000 + mine.tv_nsec as i64,
+    );
+    assert!(
+        (0..1_000_000_000).contains(&(b - a)),
+        "monotonic: ours {a} ns, libc's {b} ns later"
+    );
+    assert!(
+        (0..1_000_000_000).contains(&ts[1]),
+        "tv_nsec in range: {}",
+        ts[1]
+    );
 }
 
 /// i386: the vDSO entry is found natively and agrees with `int 0x80`.

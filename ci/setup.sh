@@ -7,7 +7,10 @@ set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
 
-targets="i686-unknown-linux-musl aarch64-unknown-linux-musl x86_64-unknown-linux-musl"
+# armv7 and riscv64: only the glibc targets are downloadable; Debian's cross
+# gcc and static glibc link them (+crt-static in .cargo/config.toml).
+targets="i686-unknown-linux-musl aarch64-unknown-linux-musl x86_64-unknown-linux-musl
+  armv7-unknown-linux-gnueabihf riscv64gc-unknown-linux-gnu"
 installed=$(rustup target list --installed)
 for t in $targets; do
   grep -qx "$t" <<<"$installed" || { log "rustup target add $t"; rustup target add "$t"; }
@@ -18,12 +21,16 @@ command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
-# Optional: the aarch64 build of the C baseline (bench/c/baseline.c, run
-# under qemu-user by ci/bench.sh). Debian's cross compilers conflict with
-# gcc-multilib: where that is installed, leave it and go without.
-if ! command -v aarch64-linux-gnu-gcc >/dev/null && ! dpkg -s gcc-multilib >/dev/null 2>&1; then
-  need_apt+=(gcc-aarch64-linux-gnu)
-fi
+# Cross C toolchains: static armv7/riscv64 test binaries link with them;
+# aarch64's builds the C baseline for the aarch64 benches. Debian's cross
+# compilers conflict with gcc-multilib, which apt then removes: the -m32
+# build of the C baseline copes without it (ci/bench.sh).
+for c in arm-linux-gnueabihf:armhf riscv64-linux-gnu:riscv64 aarch64-linux-gnu:arm64; do
+  triple=${c%:*} debarch=${c#*:}
+  if ! command -v "$triple-gcc" >/dev/null || [ ! -e "/usr/$triple/lib/libc.a" ]; then
+    need_apt+=("gcc-$triple" "libc6-dev-$debarch-cross")
+  fi
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"
   if ! ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
@@ -42,9 +49,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     case $p in
       qemu-*) apt-get install -y -q=2 -t "${codename}-backports" --no-install-recommends "$p" ;;
       libc6-dev-i386) apt-get install -y -q=2 libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev" ;;
-      gcc-aarch64-linux-gnu)
-        apt-get install -y -q=2 --no-install-recommends --no-remove gcc-aarch64-linux-gnu libc6-dev-arm64-cross ||
-          log "gcc-aarch64-linux-gnu not installed: the aarch64 benches run without the C baseline" ;;
+      gcc-*|libc6-dev-*-cross) apt-get install -y -q=2 --no-install-recommends "$p" ;;
     esac
   done
 fi

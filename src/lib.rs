@@ -3,7 +3,8 @@
 //! Name a process so that the name can never silently point at another
 //! one: pidfds, pidfs file handles, PID translation across pid namespaces
 //! and `clone3(CLONE_PIDFD)`, spoken directly to the kernel from this
-//! crate's own entry points on x86_64, i386 and aarch64, with no libc.
+//! crate's own entry points on x86_64, i386, aarch64, 32-bit ARM (EABI)
+//! and riscv64, with no libc.
 //!
 //! The crate is always `#![no_std]` and never allocates. The `std` feature
 //! (default) only adds interop: `pidfs::fd` is `std::os::fd`, and

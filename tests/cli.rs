@@ -8,8 +8,9 @@
 //! (the real-kernel matrix copies only test binaries), this test binary
 //! runs the same code: it includes the example's source, and a constructor
 //! in `.init_array` runs it when `PIDFS_CLI_SELF` is set. Under qemu-user
-//! the program is started through `qemu-aarch64-static` (the host kernel
-//! cannot exec an aarch64 binary itself).
+//! the program is started through the target's qemu-user binary
+//! (`common::QEMU_USER`; the host kernel cannot exec a foreign binary
+//! itself).
 
 mod common;
 
@@ -17,7 +18,7 @@ mod common;
 #[path = "../examples/pidfs.rs"]
 mod pidfs_cli;
 
-use common::{Child, QEMU};
+use common::{Child, QEMU, QEMU_USER};
 use pidfs::{Errno, Features, InfoMask, PidFd, PidfdFlags};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -65,11 +66,11 @@ fn program() -> (PathBuf, bool) {
     }
 }
 
-/// A `Command` for the tool (through qemu-user on aarch64 under qemu).
+/// A `Command` for the tool (through qemu-user under qemu).
 pub fn pidfs_cmd() -> Command {
     let (prog, this) = program();
     let mut c = if QEMU {
-        let mut c = Command::new("qemu-aarch64-static");
+        let mut c = Command::new(QEMU_USER);
         c.arg(&prog);
         c
     } else {

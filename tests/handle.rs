@@ -1108,10 +1108,40 @@ fn reexec_round_trip_through_file() {
             "--nocapture",
             "-q",
         ];
-        let err = std::process::Command::new("/proc/self/exe")
-            .args(args)
-            .env(REEXEC_ENV, &spec)
-            .exec();
+        // execve itself rather than `Command::exec`: glibc's execvp (the
+        // armv7 and riscv64 targets) answers the ENOEXEC below by running
+        // the file through /bin/sh; musl's and the kernel's do not.
+        let cstr = |b: Vec<u8>| std::ffi::CString::new(b).unwrap();
+        let argv_c: Vec<std::ffi::CString> = std::iter::once("/proc/self/exe")
+            .chain(args)
+            .map(|a| cstr(a.into()))
+            .collect();
+        let envp_c: Vec<std::ffi::CString> = std::env::vars_os()
+            .filter(|(k, _)| k != REEXEC_ENV)
+            .map(|(k, v)| {
+                [
+                    k.into_encoded_bytes(),
+                    b"=".to_vec(),
+                    v.into_encoded_bytes(),
+                ]
+                .concat()
+            })
+            .chain([format!("{REEXEC_ENV}={spec}").into_bytes()])
+            .map(cstr)
+            .collect();
+        let argv: Vec<*const libc::c_char> = argv_c
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        let envp: Vec<*const libc::c_char> = envp_c
+            .iter()
+            .map(|e| e.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        // SAFETY: NULL-terminated arrays of C strings that outlive the call.
+        unsafe { libc::execve(argv[0], argv.as_ptr(), envp.as_ptr()) };
+        let err = std::io::Error::last_os_error();
         if !common::QEMU {
             panic!("exec /proc/self/exe: {err}");
         }
@@ -1123,12 +1153,12 @@ fn reexec_round_trip_through_file() {
             "exec /proc/self/exe under qemu-user"
         );
         let exe = std::env::current_exe().unwrap();
-        let err = std::process::Command::new("qemu-aarch64-static")
+        let err = std::process::Command::new(common::QEMU_USER)
             .arg(exe)
             .args(args)
             .env(REEXEC_ENV, &spec)
             .exec();
-        panic!("exec qemu-aarch64-static: {err}");
+        panic!("exec {}: {err}", common::QEMU_USER);
     });
     let done_text = std::fs::read_to_string(&done).expect("the re-exec'd image ran reexec_helper");
     let _ = std::fs::remove_file(&file);
@@ -1198,6 +1228,10 @@ fn arch() -> &'static str {
         "x86_64"
     } else if cfg!(target_arch = "x86") {
         "i686"
+    } else if cfg!(target_arch = "arm") {
+        "armv7"
+    } else if cfg!(target_arch = "riscv64") {
+        "riscv64"
     } else {
         "aarch64"
     }

@@ -331,7 +331,7 @@ fn leader_exits_early(exec: bool) -> (Child, OwnedFd, OwnedFd) {
             .into_encoded_bytes(),
     )
     .unwrap();
-    let c = Child::spawn(move || {
+    let c = Child::spawn_threaded(move || {
         std::thread::spawn(move || {
             write_i32(&tid_w, pidfs::gettid());
             if exec {

@@ -202,7 +202,9 @@ impl Container {
             Some(pid) => {
                 // SAFETY: the child runs only the init body below (forks
                 // and pause) and never returns.
-                match unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1, pid]) } {
+                match unsafe {
+                    pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1, pid])
+                } {
                     Ok(f) => {
                         placed = Placed::SetTid;
                         Ok(f)

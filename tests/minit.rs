@@ -12,9 +12,10 @@
 //! constructor runs it when `PIDFS_MINIT_SELF` is set). The services are
 //! this test binary with the argument `minit-helper-sleep`, which sleeps
 //! (no /bin/sleep in the kernel matrix). Under qemu-user minit and the
-//! services are started through `qemu-aarch64-static`, and minit's
-//! `execve("/proc/self/exe")` fails with ENOEXEC (the host kernel cannot
-//! exec an aarch64 binary): minit must say so and keep the same children.
+//! services are started through the target's qemu-user binary
+//! (`common::QEMU_USER`), and minit's `execve("/proc/self/exe")` fails with
+//! ENOEXEC (the host kernel cannot exec a foreign binary): minit must say so
+//! and keep the same children.
 
 mod common;
 
@@ -22,7 +23,7 @@ mod common;
 #[path = "../examples/minit.rs"]
 mod minit_ex;
 
-use common::{Child, QEMU};
+use common::{Child, QEMU, QEMU_USER};
 use pidfs::fd::AsFd;
 use pidfs::{Errno, OFlags, PidFd, PidfsHandle, Translator};
 use std::ffi::{CString, OsString};
@@ -74,16 +75,16 @@ fn program() -> (PathBuf, bool) {
     }
 }
 
-/// `qemu-aarch64-static`'s path (from $PATH) under qemu-user.
+/// The qemu-user binary's path (from $PATH) under qemu-user.
 fn qemu() -> Option<PathBuf> {
     if !QEMU {
         return None;
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
-        .map(|d| d.join("qemu-aarch64-static"))
+        .map(|d| d.join(QEMU_USER))
         .find(|p| p.is_file())
-        .or_else(|| panic!("qemu-aarch64-static not in PATH"))
+        .or_else(|| panic!("{QEMU_USER} not in PATH"))
 }
 
 struct Run {

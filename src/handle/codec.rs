@@ -44,7 +44,7 @@ pub const PIDFS_HANDLE_BYTES: u32 = 8;
 ///
 /// `packed` sets the alignment to 1 and forbids padding: the layout is
 /// fixed byte by byte and no longer depends on the ABI, so the struct can
-/// sit at any offset of any buffer, on any of the three targets. The price
+/// sit at any offset of any buffer, on any supported target. The price
 /// is that fields must be read by value (copied), never by reference —
 /// which is all this crate does.
 ///
@@ -73,7 +73,8 @@ const_assert_eq!(offset_of!(RawPidfsHandle, ino), 8);
 const_assert_eq!(size_of::<[RawPidfsHandle; 3]>(), 48);
 
 /// What `RawPidfsHandle` would be without `packed`: the layout assertions
-/// below show that it differs between i386 and the 64-bit targets.
+/// below show that it differs between i386 (u64 4-aligned) and the other
+/// targets (64-bit ones and ARM EABI align u64 to 8).
 #[repr(C)]
 #[allow(dead_code)]
 struct ReprCPidfsHandle {
@@ -106,11 +107,11 @@ const_assert_eq!(align_of::<ReprCPidfsHandle>(), 4);
 const_assert_eq!(offset_of!(EmbeddedReprC, handle), 4);
 #[cfg(target_arch = "x86")]
 const_assert_eq!(size_of::<EmbeddedReprC>(), 20);
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[cfg(not(target_arch = "x86"))]
 const_assert_eq!(align_of::<ReprCPidfsHandle>(), 8);
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[cfg(not(target_arch = "x86"))]
 const_assert_eq!(offset_of!(EmbeddedReprC, handle), 8);
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[cfg(not(target_arch = "x86"))]
 const_assert_eq!(size_of::<EmbeddedReprC>(), 24);
 const_assert_eq!(offset_of!(EmbeddedPacked, handle), 4);
 const_assert_eq!(size_of::<EmbeddedPacked>(), 20);

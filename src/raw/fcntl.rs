@@ -29,7 +29,8 @@ const_assert_eq!(offset_of!(file_handle, handle_bytes), 0);
 const_assert_eq!(offset_of!(file_handle, handle_type), 4);
 const_assert_eq!(offset_of!(file_handle, f_handle), 8);
 
-// ---- open flags (asm-generic/fcntl.h; x86 and arm64 agree except the dir bits) ----
+// ---- open flags (asm-generic/fcntl.h; arm and arm64 override the directory,
+// nofollow and largefile bits in their asm/fcntl.h) ----
 pub const O_RDONLY: u32 = 0;
 pub const O_WRONLY: u32 = 0o1;
 pub const O_RDWR: u32 = 0o2;
@@ -39,19 +40,22 @@ pub const O_NOCTTY: u32 = 0o400;
 pub const O_TRUNC: u32 = 0o1000;
 pub const O_APPEND: u32 = 0o2000;
 pub const O_NONBLOCK: u32 = 0o4000;
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
 pub const O_DIRECTORY: u32 = 0o200000;
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
 pub const O_NOFOLLOW: u32 = 0o400000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_DIRECTORY: u32 = 0o40000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_NOFOLLOW: u32 = 0o100000;
 pub const O_CLOEXEC: u32 = 0o2000000;
 pub const O_PATH: u32 = 0o10000000;
-#[cfg(target_arch = "x86")]
+/// What `openat` is given: the arch's bit (asm-generic's on i386 and
+/// riscv64, asm/fcntl.h's on arm and arm64), 0 on x86_64 as glibc has it.
+/// 64-bit kernels set the bit on every open anyway.
+#[cfg(any(target_arch = "x86", target_arch = "riscv64"))]
 pub const O_LARGEFILE: u32 = 0o100000;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
 pub const O_LARGEFILE: u32 = 0o400000;
 #[cfg(target_arch = "x86_64")]
 pub const O_LARGEFILE: u32 = 0;

@@ -1,6 +1,6 @@
 //! `struct statx`, the statfs buffer and filesystem magic numbers (include/uapi/linux/stat.h, linux/magic.h).
 
-use core::mem::{offset_of, size_of};
+use core::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;
 
 // ---- statx / statfs ----
@@ -44,16 +44,28 @@ impl statx {
     }
 }
 const_assert_eq!(size_of::<statx>(), 256);
+#[cfg(target_arch = "x86")]
+const_assert_eq!(align_of::<statx>(), 4);
+#[cfg(not(target_arch = "x86"))]
+const_assert_eq!(align_of::<statx>(), 8);
 const_assert_eq!(offset_of!(statx, stx_mask), 0);
+const_assert_eq!(offset_of!(statx, stx_blksize), 4);
+const_assert_eq!(offset_of!(statx, stx_attributes), 8);
 const_assert_eq!(offset_of!(statx, stx_nlink), 16);
+const_assert_eq!(offset_of!(statx, stx_uid), 20);
+const_assert_eq!(offset_of!(statx, stx_gid), 24);
 const_assert_eq!(offset_of!(statx, stx_mode), 28);
+const_assert_eq!(offset_of!(statx, __spare0), 30);
 const_assert_eq!(offset_of!(statx, stx_ino), 32);
+const_assert_eq!(offset_of!(statx, __rest), 40);
 
-/// `struct statfs` (64-bit targets) / `struct statfs64` (i386, 84 bytes):
-/// only `f_type`, the first word, is read; the buffer is large enough for
-/// either.
+/// `struct statfs` (64-bit targets, 120 bytes) / `struct statfs64` (i386
+/// and ARM EABI, 84 bytes): only `f_type`, the first word, is read; the
+/// buffer is large enough for either.
 #[repr(C, align(8))]
 #[derive(Copy, Clone)]
 pub struct statfs_buf {
     pub words: [u64; 16],
 }
+const_assert_eq!(size_of::<statfs_buf>(), 128);
+const_assert_eq!(align_of::<statfs_buf>(), 8);

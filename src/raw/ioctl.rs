@@ -1,6 +1,6 @@
 //! `_IOC` encoding (include/uapi/asm-generic/ioctl.h).
 
-// ---- ioctl numbers (include/uapi/asm-generic/ioctl.h; x86 and arm64 use it) ----
+// ---- ioctl numbers (include/uapi/asm-generic/ioctl.h; all five arches use it) ----
 pub const _IOC_NONE: u32 = 0;
 pub const _IOC_WRITE: u32 = 1;
 pub const _IOC_READ: u32 = 2;

@@ -1,6 +1,6 @@
 //! Clocks, `ppoll`, `uname`, `prctl` and terminal constants.
 
-use core::mem::{offset_of, size_of};
+use core::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;
 
 // ---- clocks ----
@@ -23,11 +23,13 @@ pub struct pollfd {
     pub revents: i16,
 }
 const_assert_eq!(size_of::<pollfd>(), 8);
+const_assert_eq!(align_of::<pollfd>(), 4);
+const_assert_eq!(offset_of!(pollfd, fd), 0);
 const_assert_eq!(offset_of!(pollfd, events), 4);
 const_assert_eq!(offset_of!(pollfd, revents), 6);
 
 /// `struct __kernel_timespec`: 64-bit seconds on every target (what
-/// `ppoll_time64` takes on i386, and `ppoll` on 64-bit targets).
+/// `ppoll_time64` takes on i386 and ARM, and `ppoll` on 64-bit targets).
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug)]
 pub struct __kernel_timespec {
@@ -35,7 +37,13 @@ pub struct __kernel_timespec {
     pub tv_nsec: i64,
 }
 const_assert_eq!(size_of::<__kernel_timespec>(), 16);
+const_assert_eq!(offset_of!(__kernel_timespec, tv_sec), 0);
 const_assert_eq!(offset_of!(__kernel_timespec, tv_nsec), 8);
+// `long long` is 4-aligned only in the i386 ABI (ARM EABI aligns it to 8).
+#[cfg(target_arch = "x86")]
+const_assert_eq!(align_of::<__kernel_timespec>(), 4);
+#[cfg(not(target_arch = "x86"))]
+const_assert_eq!(align_of::<__kernel_timespec>(), 8);
 
 // ---- uname ----
 #[repr(C)]
@@ -49,6 +57,13 @@ pub struct new_utsname {
     pub domainname: [u8; 65],
 }
 const_assert_eq!(size_of::<new_utsname>(), 390);
+const_assert_eq!(align_of::<new_utsname>(), 1);
+const_assert_eq!(offset_of!(new_utsname, sysname), 0);
+const_assert_eq!(offset_of!(new_utsname, nodename), 65);
+const_assert_eq!(offset_of!(new_utsname, release), 130);
+const_assert_eq!(offset_of!(new_utsname, version), 195);
+const_assert_eq!(offset_of!(new_utsname, machine), 260);
+const_assert_eq!(offset_of!(new_utsname, domainname), 325);
 
 // ---- prctl ----
 pub const PR_SET_PDEATHSIG: u32 = 1;

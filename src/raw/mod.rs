@@ -30,3 +30,6 @@ pub use nsfs::*;
 pub use pidfd::*;
 pub use sched::*;
 pub use signal::*;
+
+#[cfg(test)]
+mod tests;

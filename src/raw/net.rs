@@ -1,7 +1,7 @@
 //! Unix sockets and control messages (include/uapi/linux/socket.h, asm-generic/socket.h).
 
 use super::{O_CLOEXEC, O_NONBLOCK};
-use core::mem::{offset_of, size_of};
+use core::mem::{align_of, offset_of, size_of};
 use static_assertions::const_assert_eq;
 
 // ---- sockets ----
@@ -26,6 +26,10 @@ pub struct iovec {
     pub iov_base: *mut u8,
     pub iov_len: usize,
 }
+const_assert_eq!(size_of::<iovec>(), 2 * size_of::<usize>());
+const_assert_eq!(align_of::<iovec>(), size_of::<usize>());
+const_assert_eq!(offset_of!(iovec, iov_base), 0);
+const_assert_eq!(offset_of!(iovec, iov_len), size_of::<usize>());
 
 #[repr(C)]
 #[derive(Copy, Clone, Debug)]
@@ -38,14 +42,30 @@ pub struct msghdr {
     pub msg_controllen: usize,
     pub msg_flags: i32,
 }
+const_assert_eq!(align_of::<msghdr>(), size_of::<usize>());
+const_assert_eq!(offset_of!(msghdr, msg_name), 0);
 #[cfg(target_pointer_width = "64")]
-const_assert_eq!(size_of::<msghdr>(), 56);
+mod msghdr_layout {
+    use super::*;
+    const_assert_eq!(size_of::<msghdr>(), 56);
+    const_assert_eq!(offset_of!(msghdr, msg_namelen), 8);
+    const_assert_eq!(offset_of!(msghdr, msg_iov), 16);
+    const_assert_eq!(offset_of!(msghdr, msg_iovlen), 24);
+    const_assert_eq!(offset_of!(msghdr, msg_control), 32);
+    const_assert_eq!(offset_of!(msghdr, msg_controllen), 40);
+    const_assert_eq!(offset_of!(msghdr, msg_flags), 48);
+}
 #[cfg(target_pointer_width = "32")]
-const_assert_eq!(size_of::<msghdr>(), 28);
-#[cfg(target_pointer_width = "64")]
-const_assert_eq!(offset_of!(msghdr, msg_controllen), 40);
-#[cfg(target_pointer_width = "32")]
-const_assert_eq!(offset_of!(msghdr, msg_controllen), 20);
+mod msghdr_layout {
+    use super::*;
+    const_assert_eq!(size_of::<msghdr>(), 28);
+    const_assert_eq!(offset_of!(msghdr, msg_namelen), 4);
+    const_assert_eq!(offset_of!(msghdr, msg_iov), 8);
+    const_assert_eq!(offset_of!(msghdr, msg_iovlen), 12);
+    const_assert_eq!(offset_of!(msghdr, msg_control), 16);
+    const_assert_eq!(offset_of!(msghdr, msg_controllen), 20);
+    const_assert_eq!(offset_of!(msghdr, msg_flags), 24);
+}
 
 #[repr(C)]
 #[derive(Copy, Clone, Debug)]
@@ -58,6 +78,10 @@ pub struct cmsghdr {
 const_assert_eq!(size_of::<cmsghdr>(), 16);
 #[cfg(target_pointer_width = "32")]
 const_assert_eq!(size_of::<cmsghdr>(), 12);
+const_assert_eq!(align_of::<cmsghdr>(), size_of::<usize>());
+const_assert_eq!(offset_of!(cmsghdr, cmsg_len), 0);
+const_assert_eq!(offset_of!(cmsghdr, cmsg_level), size_of::<usize>());
+const_assert_eq!(offset_of!(cmsghdr, cmsg_type), size_of::<usize>() + 4);
 
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
@@ -67,6 +91,10 @@ pub struct ucred {
     pub gid: u32,
 }
 const_assert_eq!(size_of::<ucred>(), 12);
+const_assert_eq!(align_of::<ucred>(), 4);
+const_assert_eq!(offset_of!(ucred, pid), 0);
+const_assert_eq!(offset_of!(ucred, uid), 4);
+const_assert_eq!(offset_of!(ucred, gid), 8);
 
 /// `CMSG_ALIGN(len)`: rounded up to `sizeof(long)`.
 pub const fn CMSG_ALIGN(len: usize) -> usize {

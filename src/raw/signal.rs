@@ -49,7 +49,8 @@ pub const __SI_HDR_WORDS: usize = 4;
 pub const __SI_HDR_WORDS: usize = 3;
 
 /// `siginfo_t`: 128 bytes; `_sifields` starts at 16 on 64-bit targets, 12
-/// on i386.
+/// on 32-bit ones (i386, ARM: `__ARCH_SI_PREAMBLE_SIZE` is three ints and
+/// no member of the union needs more than 4-byte alignment there).
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct siginfo_t {
@@ -72,7 +73,12 @@ const_assert_eq!(align_of::<siginfo_t>(), 4);
 const_assert_eq!(offset_of!(siginfo_t, si_signo), 0);
 const_assert_eq!(offset_of!(siginfo_t, si_errno), 4);
 const_assert_eq!(offset_of!(siginfo_t, si_code), 8);
-const_assert_eq!(offset_of!(siginfo_t, _sifields), __SI_HDR_WORDS * 4);
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(offset_of!(siginfo_t, __pad0), 12);
+#[cfg(target_pointer_width = "64")]
+const_assert_eq!(offset_of!(siginfo_t, _sifields), 16);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(offset_of!(siginfo_t, _sifields), 12);
 
 impl siginfo_t {
     pub const fn zeroed() -> siginfo_t {
@@ -99,31 +105,44 @@ impl siginfo_t {
     }
 }
 
-// ---- rt_sigaction (the kernel's `struct sigaction`; x86 and arm64 both
-// have SA_RESTORER, so the restorer field is present on all three) ----
+// ---- rt_sigaction (the kernel's `struct sigaction`, include/linux/
+// signal_types.h: `sa_restorer` only where the arch defines SA_RESTORER,
+// which x86, arm and arm64 do and riscv, on asm-generic/signal.h, does not) ----
 pub const SIG_DFL: usize = 0;
 pub const SIG_IGN: usize = 1;
 pub const _NSIG: i32 = 64;
+/// `unsigned long`s in a `sigset_t` (`_NSIG / _NSIG_BPW`).
+pub const _NSIG_WORDS: usize = 64 / usize::BITS as usize;
 
 #[repr(C)]
 #[derive(Copy, Clone, Default, Debug)]
 pub struct kernel_sigaction {
     pub sa_handler: usize,
     pub sa_flags: usize,
+    #[cfg(not(target_arch = "riscv64"))]
     pub sa_restorer: usize,
-    /// `sigset_t`: 64 bits (two `unsigned long`s on i386, 4-aligned there).
-    pub sa_mask: u64,
+    /// `sigset_t`: 64 bits as `unsigned long sig[_NSIG_WORDS]`, so only
+    /// word-aligned (a `u64` would be 8-aligned on ARM EABI and move the
+    /// field to offset 16).
+    pub sa_mask: [usize; _NSIG_WORDS],
 }
-#[cfg(target_pointer_width = "64")]
-const_assert_eq!(size_of::<kernel_sigaction>(), 32);
-#[cfg(target_pointer_width = "32")]
-const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+const_assert_eq!(align_of::<kernel_sigaction>(), size_of::<usize>());
+const_assert_eq!(offset_of!(kernel_sigaction, sa_handler), 0);
 const_assert_eq!(offset_of!(kernel_sigaction, sa_flags), size_of::<usize>());
+#[cfg(not(target_arch = "riscv64"))]
 const_assert_eq!(
     offset_of!(kernel_sigaction, sa_restorer),
     2 * size_of::<usize>()
 );
-const_assert_eq!(
-    offset_of!(kernel_sigaction, sa_mask),
-    3 * size_of::<usize>()
-);
+#[cfg(all(target_pointer_width = "64", not(target_arch = "riscv64")))]
+const_assert_eq!(size_of::<kernel_sigaction>(), 32);
+#[cfg(all(target_pointer_width = "64", not(target_arch = "riscv64")))]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 24);
+#[cfg(target_arch = "riscv64")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 24);
+#[cfg(target_arch = "riscv64")]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 16);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(size_of::<kernel_sigaction>(), 20);
+#[cfg(target_pointer_width = "32")]
+const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 12);

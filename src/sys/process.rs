@@ -124,9 +124,10 @@ pub(crate) fn clone3_probe() -> Result<()> {
 pub(crate) unsafe fn clone_pidfd(flags: u64) -> Result<Cloned> {
     let mut pidfd: i32 = -1;
     let f = flags | raw::CLONE_PIDFD | raw::SIGCHLD as u64;
-    // Argument order: x86_64 (flags, stack, parent_tid, child_tid, tls);
-    // the others (flags, stack, parent_tid, tls, child_tid). parent_tid is
-    // third everywhere and the last two are null here.
+    // Argument order: x86_64 and riscv64 (flags, stack, parent_tid,
+    // child_tid, tls); i386, ARM and aarch64 (flags, stack, parent_tid, tls,
+    // child_tid). parent_tid is third everywhere and the last two are null
+    // here.
     // SAFETY: fork-like flags (caller); the kernel writes one int at `pidfd`.
     let pid = decode_int(unsafe {
         arch::syscall5(

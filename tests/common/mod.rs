@@ -8,9 +8,20 @@
 
 use std::time::{Duration, Instant};
 
-/// True when running under qemu-user (`--cfg qemu`, set for aarch64 in
-/// .cargo/config.toml).
+/// True when running under qemu-user (`--cfg qemu`, set for aarch64, armv7
+/// and riscv64 in .cargo/config.toml).
 pub const QEMU: bool = cfg!(qemu);
+
+/// The qemu-user binary that runs this target's programs (the host kernel
+/// cannot exec them itself: no binfmt_misc), for tests that start a new
+/// image under qemu-user.
+pub const QEMU_USER: &str = if cfg!(target_arch = "arm") {
+    "qemu-arm-static"
+} else if cfg!(target_arch = "riscv64") {
+    "qemu-riscv64-static"
+} else {
+    "qemu-aarch64-static"
+};
 
 /// True inside the real-kernel matrix (ci/kernels.sh sets it in the guest).
 pub fn kernel_matrix() -> bool {
@@ -24,11 +35,86 @@ pub fn fd_count() -> usize {
         .count()
 }
 
+/// `fork()` from a test thread, for children that will start threads
+/// (`run_in_child`, `Child::spawn_threaded`). Natively a plain fork.
+///
+/// Under qemu-user the child first starts (and joins) one thread and says
+/// so over a pipe. qemu's `do_fork` (linux-user/syscall.c) does not take
+/// its `clone_lock` around a fork, and a guest thread holds that lock while
+/// qemu creates it and while qemu tears its CPU down after its exit (the
+/// tid word is cleared first, so a join can return while the lock is still
+/// held): a fork that races libtest starting or ending a test thread gives
+/// a child whose lock belongs to a thread that does not exist there, and
+/// whose first thread creation then blocks in the emulator for ever. With
+/// qemu 10.0.2 a full suite run had it 7-10 times under qemu-arm, 4-5 times
+/// under qemu-riscv64, and not at all under qemu-aarch64 (tests/proc.rs
+/// records one fork hang there). A child whose thread does not start
+/// within 3 s (it takes 2-77 ms) is killed before it runs any test code and
+/// the fork tried again (at most 5 times). The child also waits until the
+/// joined thread is gone from /proc/self/task (qemu is done with the lock),
+/// so the processes it forks while single-threaded start clean.
+pub fn fork_for_threads() -> i32 {
+    if !QEMU || kernel_matrix() {
+        // SAFETY: fork in a test process; the child runs the caller's code
+        // and `_exit`s.
+        return unsafe { libc::fork() };
+    }
+    for attempt in 1..=5 {
+        let mut p = [0i32; 2];
+        // SAFETY: pipe2 writes two fds into `p`.
+        assert_eq!(unsafe { libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+        // SAFETY: as above.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
+        if pid == 0 {
+            let tasks = || std::fs::read_dir("/proc/self/task").unwrap().count();
+            let before = tasks();
+            std::thread::spawn(|| {}).join().unwrap();
+            // SAFETY: our copies of the pipe's ends; one byte from a live buffer.
+            unsafe {
+                libc::close(p[0]);
+                libc::write(p[1], b"t".as_ptr().cast(), 1);
+                libc::close(p[1]);
+            }
+            assert!(
+                wait_until(Duration::from_secs(10), || tasks() <= before),
+                "the joined thread is still in /proc/self/task"
+            );
+            return 0;
+        }
+        let mut pfd = libc::pollfd {
+            fd: p[0],
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let mut b = [0u8; 1];
+        // SAFETY: closes our write end; polls and reads one live pollfd/byte.
+        let started = unsafe {
+            libc::close(p[1]);
+            libc::poll(&mut pfd, 1, 3_000) == 1 && libc::read(p[0], b.as_mut_ptr().cast(), 1) == 1
+        };
+        // SAFETY: our read end.
+        unsafe { libc::close(p[0]) };
+        if started {
+            return pid;
+        }
+        let msg = format!(
+            "[qemu-user] fork attempt {attempt}: the child's first thread did not start (qemu's clone_lock); retrying\n"
+        );
+        // SAFETY: kills and reaps our own child; writes a live buffer to fd 2.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+            libc::waitpid(pid, std::ptr::null_mut(), 0);
+            libc::write(2, msg.as_ptr().cast(), msg.len());
+        }
+    }
+    panic!("qemu-user: 5 forked children in a row could not start a thread");
+}
+
 /// Runs `f` in a forked child and returns its exit code (`0` = `f` returned
 /// without panicking, `101` = it panicked; a signal death gives `128+sig`).
 pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
-    // SAFETY: fork in a test process; the child only runs `f` and `_exit`s.
-    let pid = unsafe { libc::fork() };
+    let pid = fork_for_threads();
     assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
     if pid == 0 {
         // libtest captures a test's output in memory, so a panic message
@@ -108,8 +194,18 @@ pub struct Child {
 impl Child {
     /// Forks a child that runs `body` then exits with its return value.
     pub fn spawn<F: FnOnce() -> i32>(body: F) -> Child {
-        // SAFETY: as in `run_in_child`.
-        let pid = unsafe { libc::fork() };
+        // SAFETY: fork in a test process; the child only runs `body` and
+        // `_exit`s.
+        Child::forked(unsafe { libc::fork() }, body)
+    }
+
+    /// As [`Child::spawn`], for a body that starts threads (forked through
+    /// [`fork_for_threads`]).
+    pub fn spawn_threaded<F: FnOnce() -> i32>(body: F) -> Child {
+        Child::forked(fork_for_threads(), body)
+    }
+
+    fn forked<F: FnOnce() -> i32>(pid: i32, body: F) -> Child {
         assert!(pid >= 0);
         if pid == 0 {
             let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or(101);
