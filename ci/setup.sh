@@ -8,6 +8,9 @@ set -euo pipefail
 log() { printf '[setup] %s\n' "$*"; }
 
 targets="i686-unknown-linux-musl aarch64-unknown-linux-musl x86_64-unknown-linux-musl"
+# The kernel matrix's armhf and riscv64 guests (glibc, linked statically by
+# Debian's cross gcc below): no musl target exists for them.
+targets+=" armv7-unknown-linux-gnueabihf riscv64gc-unknown-linux-gnu"
 installed=$(rustup target list --installed)
 for t in $targets; do
   grep -qx "$t" <<<"$installed" || { log "rustup target add $t"; rustup target add "$t"; }
@@ -17,6 +20,9 @@ need_apt=()
 command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
+command -v qemu-system-riscv64 >/dev/null || need_apt+=(qemu-system-misc)
+command -v arm-linux-gnueabihf-gcc >/dev/null || need_apt+=(gcc-arm-linux-gnueabihf)
+command -v riscv64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-riscv64-linux-gnu)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"
@@ -36,6 +42,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     case $p in
       qemu-*) apt-get install -y -q=2 -t "${codename}-backports" --no-install-recommends "$p" ;;
       libc6-dev-i386) apt-get install -y -q=2 libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev" ;;
+      gcc-arm-linux-gnueabihf) apt-get install -y -q=2 --no-install-recommends "$p" libc6-dev-armhf-cross ;;
+      gcc-riscv64-linux-gnu) apt-get install -y -q=2 --no-install-recommends "$p" libc6-dev-riscv64-cross ;;
     esac
   done
 fi
