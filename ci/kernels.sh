@@ -93,6 +93,9 @@ declare -A SLOW=([amd64]=1 [i386]=1 [arm64]=1 [armhf]=2 [riscv64]=2)
 declare -A CROSS_CC=([armv7]=arm-linux-gnueabihf-gcc [riscv64]=riscv64-linux-gnu-gcc)
 declare -A CROSS_PKG=([armv7]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
   [riscv64]="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross")
+# Their binutils strip them: llvm-objcopy refuses static glibc binaries
+# ("Link field value 36 in section .rel.dyn is not a symbol table").
+declare -A CROSS_OBJCOPY=([armv7]=arm-linux-gnueabihf-objcopy [riscv64]=riscv64-linux-gnu-objcopy)
 
 ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
 CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
@@ -451,17 +454,26 @@ if [ $STRIP_DEBUG = 1 ]; then
     STRIP=(llvm-objcopy --strip-debug)
   fi
 fi
-stage() { # stage TRIPLE: copy (stripped) binaries to $BUILD/stage/TRIPLE, rewrite the lists
+strip_to() { # strip_to KEY SRC DST: a copy without debug info (or a plain copy)
+  local oc=${CROSS_OBJCOPY[$1]:-}
+  if [ $STRIP_DEBUG = 1 ]; then
+    if [ -n "$oc" ] && command -v "$oc" >/dev/null && "$oc" --strip-debug "$2" "$3" 2>/dev/null; then return; fi
+    if [ ${#STRIP[@]} -gt 0 ] && "${STRIP[@]}" "$2" "$3" 2>/dev/null; then return; fi
+    if [ -n "$oc" ] || [ ${#STRIP[@]} -gt 0 ]; then log "  $1: could not strip $(basename "$2"): copied with its debug info"; fi
+  fi
+  cp "$2" "$3"
+}
+stage() { # stage KEY: copy (stripped) binaries to $BUILD/stage/KEY, rewrite the lists
   local a=$1 dir=$BUILD/stage/$1 n p i=0
   rm -rf "$dir"; mkdir -p "$dir/bins"
   while IFS='=' read -r n p; do
     [ -n "$n" ] || continue
-    "${STRIP[@]:-false}" "$p" "$dir/$n" 2>/dev/null || cp "$p" "$dir/$n"
+    strip_to "$a" "$p" "$dir/$n"
     echo "$n=$dir/$n"
   done < "$BUILD/$a.tests" > "$BUILD/$a.tests.staged"
   while IFS='=' read -r n p; do
     [ -n "$n" ] || continue; i=$((i + 1))
-    "${STRIP[@]:-false}" "$p" "$dir/bins/$i" 2>/dev/null || cp "$p" "$dir/bins/$i"
+    strip_to "$a" "$p" "$dir/bins/$i"
     echo "$n=$dir/bins/$i"
   done < "$BUILD/$a.bins" > "$BUILD/$a.bins.staged"
   mv "$BUILD/$a.tests.staged" "$BUILD/$a.tests"; mv "$BUILD/$a.bins.staged" "$BUILD/$a.bins"
