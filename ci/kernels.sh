@@ -182,42 +182,50 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     URI=$(grep -h '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security | head -n1 | awk '{print $2}')
   fi
   [ -n "$URI" ] || { log "no Debian mirror found in /etc/apt/sources.list.d/*.sources"; exit 1; }
+  # One private APT state per Debian arch, holding only the suites that
+  # arch's wanted kernels need. apt commits a suite's indexes all or
+  # nothing: one index that fails to download (the trixie-backports armhf
+  # and riscv64 ones did: "File has unexpected size ... Mirror sync in
+  # progress?") drops every arch of that suite from the same state, which
+  # turned amd64-newest from 7.3.4 (trixie-backports) into 7.2.13 (sid). Kept
+  # apart, a broken index only costs its own arch that suite.
   K=$KDIR/apt
-  mkdir -p "$K/parts" "$K/prefs" "$K/state/lists/partial" "$K/cache/archives/partial" "$KDIR/dl"
-  : > "$K/state/status"
-  # Only the (suite, arch) indexes the wanted kernels need: some are
-  # unreliable (trixie i386, trixie-backports armhf failed to download) and
-  # each costs time; a failed one only matters if its kernel is wanted.
-  declare -A SUITE_ARCHS=()
-  all_archs=" amd64 "
+  rm -rf "$K"; mkdir -p "$K" "$KDIR/dl"
+  declare -A ARCH_SUITES=()
   for row in "${need_apt[@]}"; do
     IFS="|" read -r name suites flavour darch variant <<<"$row"
     for s in $suites; do
-      [[ ${SUITE_ARCHS[$s]:- } == *" $darch "* ]] || SUITE_ARCHS[$s]="${SUITE_ARCHS[$s]:- }$darch "
+      [[ " ${ARCH_SUITES[$darch]:-} " == *" $s "* ]] || ARCH_SUITES[$darch]="${ARCH_SUITES[$darch]:-}${ARCH_SUITES[$darch]:+ }$s"
     done
-    [[ $all_archs == *" $darch "* ]] || all_archs+="$darch "
   done
-  for s in "${!SUITE_ARCHS[@]}"; do
-    a=${SUITE_ARCHS[$s]# }
-    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n' \
-      "$URI" "$s" "${a% }"
-  done > "$K/parts/kernels.sources"
-  apt_archs=$(for a in $all_archs; do printf '"%s"; ' "$a"; done)
-  cat > "$K/apt.conf" <<EOF
-Dir::State "$K/state"; Dir::State::status "$K/state/status"; Dir::Cache "$K/cache";
-Dir::Etc::sourcelist "/dev/null"; Dir::Etc::sourceparts "$K/parts";
-Dir::Etc::preferences "/dev/null"; Dir::Etc::preferencesparts "$K/prefs";
-APT::Architecture "amd64"; APT::Architectures { $apt_archs};
+  A=(-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin)
+  apt_in() { # apt_in DARCH CMD...: CMD with that arch's private APT state
+    APT_CONFIG=$K/$1/apt.conf "${@:2}"; }
+  log "apt update (private states in $K/<arch>, mirror $URI): $(for d in "${!ARCH_SUITES[@]}"; do printf '%s: %s; ' "$d" "${ARCH_SUITES[$d]}"; done)"
+  pids=()
+  for darch in "${!ARCH_SUITES[@]}"; do
+    k=$K/$darch
+    mkdir -p "$k/parts" "$k/prefs" "$k/state/lists/partial" "$k/cache/archives/partial"
+    : > "$k/state/status"
+    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$URI" "${ARCH_SUITES[$darch]}" "$darch" > "$k/parts/kernels.sources"
+    cat > "$k/apt.conf" <<EOF
+Dir::State "$k/state"; Dir::State::status "$k/state/status"; Dir::Cache "$k/cache";
+Dir::Etc::sourcelist "/dev/null"; Dir::Etc::sourceparts "$k/parts";
+Dir::Etc::preferences "/dev/null"; Dir::Etc::preferencesparts "$k/prefs";
+APT::Architecture "$darch"; APT::Architectures { "$darch"; };
 Acquire::Languages "none"; APT::Sandbox::User "root"; Acquire::Retries "3";
 EOF
-  export APT_CONFIG=$K/apt.conf
-  A=(-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin)
-  log "apt update (private state in $K, mirror $URI)"
-  # A broken index for a suite we do not use must not stop us: check below instead.
-  apt-get "${A[@]}" update -q=2 || log "apt-get update reported errors (continuing)"
+    # A broken index must not stop us: whether a kernel is missing is checked below.
+    ( apt_in "$darch" apt-get "${A[@]}" update -q=2 >"$k/update.log" 2>&1 ||
+        { log "$darch: apt-get update reported errors (continuing):"; sed 's/^/    /' "$k/update.log" >&2; } ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
 
   field() { # field PKG:ARCH/SUITE FIELD
-    apt-cache "${A[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1==f{ $1=""; sub(/^ /,""); print; exit }'; }
+    local a=${1#*:}; a=${a%%/*}
+    apt_in "$a" apt-cache "${A[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1==f{ $1=""; sub(/^ /,""); print; exit }'; }
   depname() { # depname PKG:ARCH/SUITE PREFIX -> first dependency starting with PREFIX
     field "$1" Depends | tr ',|' '\n\n' | awk '{print $1}' | grep -m1 "^$2" || true; }
 
@@ -248,12 +256,20 @@ EOF
     # Unique package specs (variant rows share their kernel's package).
     specs=(); for d in "${DL[@]}"; do IFS='|' read -r _ _ spec _ <<<"$d"; [[ " ${specs[*]} " == *" $spec "* ]] || specs+=("$spec"); done
     log "downloading ${specs[*]}"
-    ok=0
-    for try in 1 2 3; do
-      if (cd "$dldir" && apt-get "${A[@]}" download -q=2 "${specs[@]}"); then ok=1; break; fi
-      log "download failed (try $try)"; sleep 3
+    pids=()
+    for darch in "${!ARCH_SUITES[@]}"; do
+      mine=(); for spec in "${specs[@]}"; do if [[ $spec == *":$darch/"* ]]; then mine+=("$spec"); fi; done
+      [ ${#mine[@]} -gt 0 ] || continue
+      (
+        for try in 1 2 3; do
+          if (cd "$dldir" && apt_in "$darch" apt-get "${A[@]}" download -q=2 "${mine[@]}"); then exit 0; fi
+          log "$darch: download failed (try $try)"; sleep 3
+        done
+        exit 1
+      ) & pids+=($!)
     done
-    [ $ok = 1 ] || { log "could not download the kernels"; exit 1; }
+    rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    [ $rc = 0 ] || { log "could not download the kernels"; exit 1; }
     pids=()
     for d in "${DL[@]}"; do
       IFS='|' read -r name suite spec ver <<<"$d"
@@ -283,7 +299,6 @@ EOF
     rm -rf "$dldir"; rmdir "$KDIR/dl" 2>/dev/null || true
     [ $rc = 0 ] || exit 1
   fi
-  unset APT_CONFIG
   # The indexes (~650 MB) are only needed to resolve names: drop them.
   rm -rf "$K"
 fi
