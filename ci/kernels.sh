@@ -41,8 +41,8 @@
 #
 # Cache: target/kernels/ (or $PIDFS_KERNEL_CACHE): one directory per kernel
 # with its vmlinuz; a cached kernel is never looked up again, so a second run
-# downloads nothing. The private APT state (target/kernels/apt, deleted once
-# the kernels are in) leaves the host's apt untouched. Logs: target/kernels/logs/.
+# downloads nothing. The private APT states (target/kernels/apt/<arch>, deleted
+# once the kernels are in) leave the host's apt untouched. Logs: target/kernels/logs/.
 # Exit status: 0 only if every selected kernel booted, ran every binary, and
 # no test failed.
 set -euo pipefail
