@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # Real-kernel test matrix: boots Debian kernels under qemu-system (TCG) with an
 # initramfs whose /init (ci/kinit) runs the crate's test binaries, and reports
-# one line per kernel:  kernel <version> <arch>: <N> passed, <M> failed
+# one line per kernel:  kernel <version> <arch>[ (<variant>)]: <N> passed, <M> failed
+#
+# Guests and the test binaries they run (static, built here):
+#   amd64    qemu-system-x86_64   x86_64-unknown-linux-musl (+ i686 as /tests32)
+#   i386     qemu-system-i386     i686-unknown-linux-musl
+#   arm64    qemu-system-aarch64  aarch64-unknown-linux-musl
+#   armhf    qemu-system-arm      armv7-unknown-linux-gnueabihf  (glibc, +crt-static,
+#                                 linked by arm-linux-gnueabihf-gcc)
+#   riscv64  qemu-system-riscv64  riscv64gc-unknown-linux-gnu    (glibc, +crt-static,
+#                                 linked by riscv64-linux-gnu-gcc)
+# Linker and flags come from environment variables set here (CARGO_TARGET_<T>_LINKER,
+# RUSTFLAGS per build), so .cargo/config.toml needs no entry for the matrix.
 #
 # usage: bash ci/kernels.sh [options] [-- TEST-ARGS...]
 #   --only NAMES        comma-separated kernel names or globs (see --list), e.g.
 #                       --only amd64-6.1,arm64-*   (an arch name alone also works)
 #   --tests-from PATH   test binaries to run instead of the repo's own:
 #                       a Cargo.toml (built like the repo) or a directory of
-#                       prebuilt static binaries (arch taken from the ELF header)
+#                       prebuilt static binaries (arch taken from the ELF header:
+#                       x86_64, i386, aarch64, arm (EM_ARM), riscv64 (EM_RISCV))
 #   --jobs N            guests booted in parallel (default 2)
 #   --smp N             vCPUs per guest (default 2)
-#   --test-timeout S    per test binary, inside the guest (default 300)
-#   --boot-timeout S    per guest, wall clock (default: derived from the above)
+#   --test-timeout S    per test binary, inside the guest (default 300; x2 on
+#                       armhf and riscv64, whose emulation is slower)
+#   --boot-timeout S    per guest, wall clock (default: derived from the above;
+#                       on armhf and riscv64 plus their extra test timeout)
 #   --append STR        extra kernel command line words (KEY=VALUE without a
 #                       dot reaches the tests' environment)
 #   --cargo-arg ARG     extra argument for `cargo test --no-run` (repeatable),
@@ -27,8 +41,8 @@
 #
 # Cache: target/kernels/ (or $PIDFS_KERNEL_CACHE): one directory per kernel
 # with its vmlinuz; a cached kernel is never looked up again, so a second run
-# downloads nothing. The private APT state (target/kernels/apt, deleted once
-# the kernels are in) leaves the host's apt untouched. Logs: target/kernels/logs/.
+# downloads nothing. The private APT states (target/kernels/apt/<arch>, deleted
+# once the kernels are in) leave the host's apt untouched. Logs: target/kernels/logs/.
 # Exit status: 0 only if every selected kernel booted, ran every binary, and
 # no test failed.
 set -euo pipefail
@@ -39,17 +53,49 @@ KDIR=${PIDFS_KERNEL_CACHE:-$ROOT/target/kernels}
 LOGDIR=$KDIR/logs
 BUILD=$KDIR/build
 
-# name  suites(space-separated; several = pick the newest)  flavour  debian-arch
+# name | suites (space-separated; several = pick the newest) | flavour | debian-arch
+#      | variant: extra kernel command line words (optional)
+# Rows with the same suites, flavour and arch share one downloaded kernel.
 MATRIX=(
   "amd64-5.10|bullseye|amd64|amd64"
   "amd64-6.1|bookworm|amd64|amd64"
   "amd64-6.12|trixie|amd64|amd64"
   "amd64-newest|sid trixie-backports|amd64|amd64"
   "i386-6.1|bookworm|686-pae|i386"
+  # No 32-bit vDSO: no AT_SYSINFO in the aux vector, so every syscall of the
+  # i686 suite goes through pidfs's int 0x80 stub (tests/foundation.rs checks
+  # AT_SYSINFO is absent when PIDFS_EXPECT_INT80 is set).
+  "i386-6.1-int80|bookworm|686-pae|i386|vdso32=0 PIDFS_EXPECT_INT80=1"
   "arm64-6.1|bookworm|arm64|arm64"
   "arm64-6.12|trixie|arm64|arm64"
   "arm64-newest|sid trixie-backports|arm64|arm64"
+  # armmp-lpae: the flavour for -cpu cortex-a15 (LPAE), in bookworm, trixie and sid.
+  "armhf-6.1|bookworm|armmp-lpae|armhf"
+  "armhf-6.12|trixie|armmp-lpae|armhf"
+  "armhf-newest|sid trixie-backports|armmp-lpae|armhf"
+  "riscv64-6.12|trixie|riscv64|riscv64"
+  "riscv64-newest|sid trixie-backports|riscv64|riscv64"
 )
+
+# Per Debian arch: the Rust arch key (kinit and test lists), its target, the
+# qemu binary and package, and how much slower than x86/arm64 its guests run
+# (the per-binary timeout is multiplied by it; see boot_timeout).
+declare -A RKEY=([amd64]=x86_64 [i386]=i686 [arm64]=aarch64 [armhf]=armv7 [riscv64]=riscv64)
+declare -A TRIPLE=([x86_64]=x86_64-unknown-linux-musl [i686]=i686-unknown-linux-musl
+  [aarch64]=aarch64-unknown-linux-musl [armv7]=armv7-unknown-linux-gnueabihf
+  [riscv64]=riscv64gc-unknown-linux-gnu)
+declare -A QEMU=([amd64]=qemu-system-x86_64 [i386]=qemu-system-i386 [arm64]=qemu-system-aarch64
+  [armhf]=qemu-system-arm [riscv64]=qemu-system-riscv64)
+declare -A QEMU_PKG=([amd64]=qemu-system-x86 [i386]=qemu-system-x86 [arm64]=qemu-system-arm
+  [armhf]=qemu-system-arm [riscv64]=qemu-system-misc)
+declare -A SLOW=([amd64]=1 [i386]=1 [arm64]=1 [armhf]=2 [riscv64]=2)
+# glibc targets: linked statically by Debian's cross gcc (package in the comment).
+declare -A CROSS_CC=([armv7]=arm-linux-gnueabihf-gcc [riscv64]=riscv64-linux-gnu-gcc)
+declare -A CROSS_PKG=([armv7]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
+  [riscv64]="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross")
+# Their binutils strip them: llvm-objcopy refuses static glibc binaries
+# ("Link field value 36 in section .rel.dyn is not a symbol table").
+declare -A CROSS_OBJCOPY=([armv7]=arm-linux-gnueabihf-objcopy [riscv64]=riscv64-linux-gnu-objcopy)
 
 ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
 CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
@@ -84,7 +130,7 @@ log() { echo "kernels.sh: $*" >&2; }
 # ---------------------------------------------------------------- selection
 SEL=()
 for row in "${MATRIX[@]}"; do
-  IFS='|' read -r name suites flavour darch <<<"$row"
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
   if [ -n "$ONLY" ]; then
     ok=0; IFS=',' read -ra pats <<<"$ONLY"
     for p in "${pats[@]}"; do
@@ -100,9 +146,9 @@ if [ ${#SEL[@]} = 0 ]; then
 fi
 if [ $LIST = 1 ]; then
   for row in "${SEL[@]}"; do
-    IFS='|' read -r name suites flavour darch <<<"$row"
+    IFS="|" read -r name suites flavour darch variant <<<"$row"
     v=$(cat "$KDIR/$name/version" 2>/dev/null || echo "not cached")
-    printf '%-14s %-22s linux-image-%s:%s  (%s)\n' "$name" "$suites" "$flavour" "$darch" "$v"
+    printf '%-16s %-22s linux-image-%s:%s  (%s)%s\n' "$name" "$suites" "$flavour" "$darch" "$v" "${variant:+  + $variant}"
   done
   exit 0
 fi
@@ -110,11 +156,21 @@ mkdir -p "$KDIR" "$LOGDIR" "$BUILD"
 
 # ---------------------------------------------------------------- kernels
 # A cached kernel is $KDIR/<name>/{vmlinuz,version,package}.
+cached() { [ -s "$KDIR/$1/vmlinuz" ] && [ -s "$KDIR/$1/version" ]; }
 need_apt=()
 for row in "${SEL[@]}"; do
-  IFS='|' read -r name suites flavour darch <<<"$row"
-  if [ -s "$KDIR/$name/vmlinuz" ] && [ -s "$KDIR/$name/version" ] && ! { [ $REFRESH = 1 ] && [[ $suites == *" "* ]]; }; then
-    continue
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
+  stale=0; if [ $REFRESH = 1 ] && [[ $suites == *" "* ]]; then stale=1; fi
+  if cached "$name" && [ $stale = 0 ]; then continue; fi
+  if [ $stale = 0 ]; then
+    # The same kernel as another row (a variant such as i386-6.1-int80): copy it.
+    for other in "${MATRIX[@]}"; do
+      IFS="|" read -r oname osuites oflavour odarch _ <<<"$other"
+      if [ "$oname" != "$name" ] && [ "$osuites|$oflavour|$odarch" = "$suites|$flavour|$darch" ] && cached "$oname"; then
+        mkdir -p "$KDIR/$name"; cp -p "$KDIR/$oname"/* "$KDIR/$name/"
+        log "$name: same kernel as $oname ($(cat "$KDIR/$name/version"))"; continue 2
+      fi
+    done
   fi
   need_apt+=("$row")
 done
@@ -126,35 +182,56 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     URI=$(grep -h '^deb ' /etc/apt/sources.list 2>/dev/null | grep -v -- -security | head -n1 | awk '{print $2}')
   fi
   [ -n "$URI" ] || { log "no Debian mirror found in /etc/apt/sources.list.d/*.sources"; exit 1; }
+  # One private APT state per Debian arch, holding only the suites that
+  # arch's wanted kernels need. apt commits a suite's indexes all or
+  # nothing: one index that fails to download (the trixie-backports armhf
+  # and riscv64 ones did: "File has unexpected size ... Mirror sync in
+  # progress?") drops every arch of that suite from the same state, which
+  # turned amd64-newest from 7.3.4 (trixie-backports) into 7.2.13 (sid). Kept
+  # apart, a broken index only costs its own arch that suite.
   K=$KDIR/apt
-  mkdir -p "$K/parts" "$K/prefs" "$K/state/lists/partial" "$K/cache/archives/partial" "$KDIR/dl"
-  : > "$K/state/status"
-  # i386 only where a 686-pae kernel is wanted (trixie's i386 index is unreliable).
-  for s in "bullseye bookworm|amd64 i386 arm64" "trixie trixie-backports sid|amd64 arm64"; do
-    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n' \
-      "$URI" "${s%|*}" "${s#*|}"
-  done > "$K/parts/kernels.sources"
-  cat > "$K/apt.conf" <<EOF
-Dir::State "$K/state"; Dir::State::status "$K/state/status"; Dir::Cache "$K/cache";
-Dir::Etc::sourcelist "/dev/null"; Dir::Etc::sourceparts "$K/parts";
-Dir::Etc::preferences "/dev/null"; Dir::Etc::preferencesparts "$K/prefs";
-APT::Architecture "amd64"; APT::Architectures { "amd64"; "i386"; "arm64"; };
+  rm -rf "$K"; mkdir -p "$K" "$KDIR/dl"
+  declare -A ARCH_SUITES=()
+  for row in "${need_apt[@]}"; do
+    IFS="|" read -r name suites flavour darch variant <<<"$row"
+    for s in $suites; do
+      [[ " ${ARCH_SUITES[$darch]:-} " == *" $s "* ]] || ARCH_SUITES[$darch]="${ARCH_SUITES[$darch]:-}${ARCH_SUITES[$darch]:+ }$s"
+    done
+  done
+  A=(-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin)
+  apt_in() { # apt_in DARCH CMD...: CMD with that arch's private APT state
+    APT_CONFIG=$K/$1/apt.conf "${@:2}"; }
+  log "apt update (private states in $K/<arch>, mirror $URI): $(for d in "${!ARCH_SUITES[@]}"; do printf '%s: %s; ' "$d" "${ARCH_SUITES[$d]}"; done)"
+  pids=()
+  for darch in "${!ARCH_SUITES[@]}"; do
+    k=$K/$darch
+    mkdir -p "$k/parts" "$k/prefs" "$k/state/lists/partial" "$k/cache/archives/partial"
+    : > "$k/state/status"
+    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$URI" "${ARCH_SUITES[$darch]}" "$darch" > "$k/parts/kernels.sources"
+    cat > "$k/apt.conf" <<EOF
+Dir::State "$k/state"; Dir::State::status "$k/state/status"; Dir::Cache "$k/cache";
+Dir::Etc::sourcelist "/dev/null"; Dir::Etc::sourceparts "$k/parts";
+Dir::Etc::preferences "/dev/null"; Dir::Etc::preferencesparts "$k/prefs";
+APT::Architecture "$darch"; APT::Architectures { "$darch"; };
 Acquire::Languages "none"; APT::Sandbox::User "root"; Acquire::Retries "3";
 EOF
-  export APT_CONFIG=$K/apt.conf
-  A=(-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin)
-  log "apt update (private state in $K, mirror $URI)"
-  # A broken index for a suite we do not use must not stop us: check below instead.
-  apt-get "${A[@]}" update -q=2 || log "apt-get update reported errors (continuing)"
+    # A broken index must not stop us: whether a kernel is missing is checked below.
+    ( apt_in "$darch" apt-get "${A[@]}" update -q=2 >"$k/update.log" 2>&1 ||
+        { log "$darch: apt-get update reported errors (continuing):"; sed 's/^/    /' "$k/update.log" >&2; } ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
 
   field() { # field PKG:ARCH/SUITE FIELD
-    apt-cache "${A[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1==f{ $1=""; sub(/^ /,""); print; exit }'; }
+    local a=${1#*:}; a=${a%%/*}
+    apt_in "$a" apt-cache "${A[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1==f{ $1=""; sub(/^ /,""); print; exit }'; }
   depname() { # depname PKG:ARCH/SUITE PREFIX -> first dependency starting with PREFIX
     field "$1" Depends | tr ',|' '\n\n' | awk '{print $1}' | grep -m1 "^$2" || true; }
 
   DL=()      # "name|suite|pkg:arch/suite|version"
   for row in "${need_apt[@]}"; do
-    IFS='|' read -r name suites flavour darch <<<"$row"
+    IFS="|" read -r name suites flavour darch variant <<<"$row"
     best="" bestv=""
     for s in $suites; do
       v=$(field "linux-image-$flavour:$darch/$s" Version)
@@ -176,14 +253,23 @@ EOF
 
   if [ ${#DL[@]} -gt 0 ]; then
     dldir=$(mktemp -d "$KDIR/dl/XXXXXX")
-    specs=(); for d in "${DL[@]}"; do IFS='|' read -r _ _ spec _ <<<"$d"; specs+=("$spec"); done
+    # Unique package specs (variant rows share their kernel's package).
+    specs=(); for d in "${DL[@]}"; do IFS='|' read -r _ _ spec _ <<<"$d"; [[ " ${specs[*]} " == *" $spec "* ]] || specs+=("$spec"); done
     log "downloading ${specs[*]}"
-    ok=0
-    for try in 1 2 3; do
-      if (cd "$dldir" && apt-get "${A[@]}" download -q=2 "${specs[@]}"); then ok=1; break; fi
-      log "download failed (try $try)"; sleep 3
+    pids=()
+    for darch in "${!ARCH_SUITES[@]}"; do
+      mine=(); for spec in "${specs[@]}"; do if [[ $spec == *":$darch/"* ]]; then mine+=("$spec"); fi; done
+      [ ${#mine[@]} -gt 0 ] || continue
+      (
+        for try in 1 2 3; do
+          if (cd "$dldir" && apt_in "$darch" apt-get "${A[@]}" download -q=2 "${mine[@]}"); then exit 0; fi
+          log "$darch: download failed (try $try)"; sleep 3
+        done
+        exit 1
+      ) & pids+=($!)
     done
-    [ $ok = 1 ] || { log "could not download the kernels"; exit 1; }
+    rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    [ $rc = 0 ] || { log "could not download the kernels"; exit 1; }
     pids=()
     for d in "${DL[@]}"; do
       IFS='|' read -r name suite spec ver <<<"$d"
@@ -191,13 +277,17 @@ EOF
       (
         deb=$(ls "$dldir/${pkg}_"*.deb | head -n1)
         x=$dldir/x-$name; mkdir -p "$x"
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards '*vmlinuz*' '*/config-*' '*/modules/*/config' 2>/dev/null || \
-          dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards '*vmlinuz*'
-        vmlinuz=$(find "$x" -type f -name 'vmlinuz*' | head -n1)
-        [ -n "$vmlinuz" ] || { log "$name: no vmlinuz in $deb"; exit 1; }
+        # The kernel is boot/vmlinuz-<v> (before 7.x), usr/lib/modules/<v>/vmlinuz
+        # (7.x), or boot/vmlinux-<v> (riscv64 before 7.x: an uncompressed Image).
+        files=$(dpkg-deb --fsys-tarfile "$deb" | tar -t)
+        kfile=$(grep -E '(^|/)(boot/vmlinu[xz]-[^/]+|modules/[^/]+/vmlinu[xz])$' <<<"$files" | head -n1 || true)
+        cfile=$(grep -E '(^|/)(boot/config-[^/]+|modules/[^/]+/config)$' <<<"$files" | head -n1 || true)
+        [ -n "$kfile" ] || { log "$name: no vmlinuz/vmlinux in $deb"; exit 1; }
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" "$kfile" ${cfile:+"$cfile"}
+        vmlinuz=$x/$kfile
         mkdir -p "$KDIR/$name"
         cp "$vmlinuz" "$KDIR/$name/vmlinuz.tmp" && mv "$KDIR/$name/vmlinuz.tmp" "$KDIR/$name/vmlinuz"
-        cfg=$(find "$x" -type f \( -name 'config-*' -o -name config \) | head -n1); [ -z "$cfg" ] || cp "$cfg" "$KDIR/$name/config"
+        [ -z "$cfile" ] || cp "$x/$cfile" "$KDIR/$name/config"
         # Upstream version without the Debian revision: 6.1.176-1 -> 6.1.176.
         echo "${ver%-*}" > "$KDIR/$name/version"
         echo "$pkg $ver" > "$KDIR/$name/package"
@@ -209,7 +299,6 @@ EOF
     rm -rf "$dldir"; rmdir "$KDIR/dl" 2>/dev/null || true
     [ $rc = 0 ] || exit 1
   fi
-  unset APT_CONFIG
   # The indexes (~650 MB) are only needed to resolve names: drop them.
   rm -rf "$K"
 fi
@@ -219,54 +308,82 @@ log "kernels ready in ${DOWNLOAD_S}s"
 
 # ---------------------------------------------------------------- builds
 TB=$(now)
-# Tools: qemu-system from bookworm-backports (as ci/setup.sh takes qemu-user) and the musl targets.
-need_qemu=()
+declare -A NEED_T=()   # Rust arch keys needed (see RKEY/TRIPLE)
 for row in "${SEL[@]}"; do
-  case ${row##*|} in
-    amd64) q=qemu-system-x86_64 ;; i386) q=qemu-system-i386 ;; arm64) q=qemu-system-aarch64 ;;
-  esac
-  command -v "$q" >/dev/null || need_qemu+=("$q")
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
+  NEED_T[${RKEY[$darch]}]=1
+  if [ "$darch" = amd64 ] && [ $COMPAT = 1 ]; then NEED_T[i686]=1; fi
 done
-if [ ${#need_qemu[@]} -gt 0 ]; then
+# Tools: qemu-system from bookworm-backports (as ci/setup.sh does; qemu-system-misc
+# brings qemu-system-riscv64 and OpenSBI), Debian's cross gcc for the glibc targets.
+need_bp=() need_main=() missing=()
+for row in "${SEL[@]}"; do
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
+  command -v "${QEMU[$darch]}" >/dev/null && continue
+  missing+=("${QEMU[$darch]}")
+  [[ " ${need_bp[*]} " == *" ${QEMU_PKG[$darch]} "* ]] || need_bp+=("${QEMU_PKG[$darch]}")
+done
+for a in "${!NEED_T[@]}"; do
+  [ -n "${CROSS_CC[$a]:-}" ] || continue
+  v=CARGO_TARGET_$(echo "${TRIPLE[$a]}" | tr 'a-z-' 'A-Z_')_LINKER
+  command -v "${!v:-${CROSS_CC[$a]}}" >/dev/null && continue
+  missing+=("${CROSS_CC[$a]}"); need_main+=(${CROSS_PKG[$a]})
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || [ -n "${PIDFS_NO_INSTALL:-}" ] || ! command -v apt-get >/dev/null; then
-    log "missing ${need_qemu[*]}: install qemu-system-x86 and qemu-system-arm from bookworm-backports"; exit 1
+    log "missing ${missing[*]}: install ${need_bp[*]} (bookworm-backports) ${need_main[*]} (or run ci/setup.sh)"; exit 1
   fi
-  log "installing qemu-system-x86 qemu-system-arm from bookworm-backports (missing ${need_qemu[*]})"
-  if [ ! -e /etc/apt/sources.list.d/backports.sources ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
+  log "installing ${need_bp[*]} ${need_main[*]} (missing ${missing[*]})"
+  if [ ${#need_bp[@]} -gt 0 ] && [ ! -e /etc/apt/sources.list.d/backports.sources ] && \
+     ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
     URI=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v -- -security | head -n1 | awk '{print $2}')
     printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
       "$URI" > /etc/apt/sources.list.d/backports.sources
   fi
-  apt-get update -q=2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q=2 -t bookworm-backports \
-    --no-install-recommends qemu-system-x86 qemu-system-arm >&2 || { log "qemu install failed"; exit 1; }
+  apt-get update -q=2 || { log "apt-get update failed"; exit 1; }
+  if [ ${#need_bp[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q=2 -t bookworm-backports --no-install-recommends \
+      "${need_bp[@]}" >&2 || { log "qemu install failed"; exit 1; }
+  fi
+  if [ ${#need_main[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q=2 --no-install-recommends \
+      "${need_main[@]}" >&2 || { log "cross gcc install failed"; exit 1; }
+  fi
 fi
-declare -A NEED_T=()   # rust triples needed
-for row in "${SEL[@]}"; do
-  IFS='|' read -r name suites flavour darch <<<"$row"
-  case $darch in
-    amd64) NEED_T[x86_64]=1; [ $COMPAT = 1 ] && NEED_T[i686]=1 ;;
-    i386) NEED_T[i686]=1 ;;
-    arm64) NEED_T[aarch64]=1 ;;
-  esac
-done
 installed=$(rustup target list --installed 2>/dev/null || true)
 for a in "${!NEED_T[@]}"; do
-  if [ -n "$installed" ] && ! grep -qx "$a-unknown-linux-musl" <<<"$installed"; then
-    log "rustup target add $a-unknown-linux-musl"; rustup target add "$a-unknown-linux-musl" >&2
+  if [ -n "$installed" ] && ! grep -qx "${TRIPLE[$a]}" <<<"$installed"; then
+    log "rustup target add ${TRIPLE[$a]}"; rustup target add "${TRIPLE[$a]}" >&2
   fi
 done
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-rust-lld}
 # criterion >= 0.8 compiles a little C for i686 musl: gcc -m32 serves.
 export CC_i686_unknown_linux_musl=${CC_i686_unknown_linux_musl:-gcc}
 export CFLAGS_i686_unknown_linux_musl=${CFLAGS_i686_unknown_linux_musl:--m32}
+# glibc targets: Debian's cross gcc links (and compiles any C a build needs);
+# static binaries come from RUSTFLAGS, see tflags below.
+export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=${CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER:-arm-linux-gnueabihf-gcc}
+export CC_armv7_unknown_linux_gnueabihf=${CC_armv7_unknown_linux_gnueabihf:-arm-linux-gnueabihf-gcc}
+export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER=${CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER:-riscv64-linux-gnu-gcc}
+export CC_riscv64gc_unknown_linux_gnu=${CC_riscv64gc_unknown_linux_gnu:-riscv64-linux-gnu-gcc}
+tflags() { # tflags KEY: RUSTFLAGS for the matrix's builds of that target, or nothing
+  # RUSTFLAGS (even empty) replaces .cargo/config.toml's target rustflags:
+  # `--cfg qemu` there is for qemu-user runs, not for a real kernel; the
+  # glibc targets must be linked statically (-C target-feature=+crt-static).
+  case $1 in
+    aarch64) echo "RUSTFLAGS=" ;;
+    armv7|riscv64) echo "RUSTFLAGS=-C target-feature=+crt-static" ;;
+  esac
+}
 
 for a in "${!NEED_T[@]}"; do
   log "building kinit for $a"
-  CARGO_TARGET_DIR=$BUILD/kinit cargo build -q --release --locked --target "$a-unknown-linux-musl" \
-    --manifest-path "$CI/kinit/Cargo.toml" 2>"$LOGDIR/build-kinit-$a.log" || \
-  CARGO_TARGET_DIR=$BUILD/kinit cargo build -q --release --target "$a-unknown-linux-musl" \
-    --manifest-path "$CI/kinit/Cargo.toml" 2>"$LOGDIR/build-kinit-$a.log" || {
-    tail -n 30 "$LOGDIR/build-kinit-$a.log" >&2; log "kinit build failed for $a"; exit 1; }
+  envs=(); f=$(tflags "$a"); if [ "$a" != aarch64 ] && [ -n "$f" ]; then envs=("$f"); fi
+  for locked in --locked ""; do
+    if env ${envs[@]+"${envs[@]}"} CARGO_TARGET_DIR="$BUILD/kinit" cargo build -q --release $locked --target "${TRIPLE[$a]}" \
+         --manifest-path "$CI/kinit/Cargo.toml" 2>"$LOGDIR/build-kinit-$a.log"; then continue 2; fi
+  done
+  tail -n 30 "$LOGDIR/build-kinit-$a.log" >&2; log "kinit build failed for $a"; exit 1
 done
 
 # Lists of "dest=src" initramfs entries, one file per triple.
@@ -280,8 +397,11 @@ elif [ -d "$TESTS_FROM" ]; then
   while IFS= read -r -d '' f; do
     magic=$(od -An -tx1 -N4 "$f" | tr -d ' \n')
     [ "$magic" = 7f454c46 ] || continue
+    class=$(od -An -tu1 -j4 -N1 "$f" | tr -d ' ')
     mach=$(od -An -tu2 -j18 -N2 "$f" | tr -d ' ')
-    case $mach in 62) a=x86_64 ;; 3) a=i686 ;; 183) a=aarch64 ;; *) continue ;; esac
+    case $class:$mach in
+      2:62) a=x86_64 ;; 1:3) a=i686 ;; 2:183) a=aarch64 ;; 1:40) a=armv7 ;; 2:243) a=riscv64 ;; *) continue ;;
+    esac
     [ -n "${NEED_T[$a]:-}" ] || continue
     n=$(basename "$f" | sed -E 's/-[0-9a-f]{16}$//')
     echo "$n=$f" >> "$BUILD/$a.tests"
@@ -294,13 +414,14 @@ if [ -n "$manifest" ]; then
   [ -f "$manifest" ] || { log "no Cargo.toml at $manifest"; exit 1; }
   for a in "${!NEED_T[@]}"; do
     t0=$(now)
-    log "cargo test --no-run --target $a-unknown-linux-musl ($manifest)"
+    log "cargo test --no-run --target ${TRIPLE[$a]} ($manifest)"
     # .cargo/config.toml adds `--cfg qemu` to aarch64 builds (they run under
     # qemu-user there); in the matrix they run on a real arm64 kernel, so
-    # build them without it, in a target dir of their own.
+    # build them without it, in a target dir of their own. The same for the
+    # glibc targets, which also need +crt-static (see tflags).
     envs=()
-    if [ "$a" = aarch64 ]; then envs=(RUSTFLAGS= CARGO_TARGET_DIR="$BUILD/cargo-native-aarch64"); fi
-    if ! (cd "$(dirname "$manifest")" && env ${envs[@]+"${envs[@]}"} cargo test --no-run --target "$a-unknown-linux-musl" \
+    f=$(tflags "$a"); if [ -n "$f" ]; then envs=("$f" CARGO_TARGET_DIR="$BUILD/cargo-native-$a"); fi
+    if ! (cd "$(dirname "$manifest")" && env ${envs[@]+"${envs[@]}"} cargo test --no-run --target "${TRIPLE[$a]}" \
           --manifest-path "$manifest" --message-format=json ${CARGO_ARGS[@]+"${CARGO_ARGS[@]}"} 2>"$LOGDIR/build-tests-$a.log") \
         > "$BUILD/$a.json"; then
       tail -n 40 "$LOGDIR/build-tests-$a.log" >&2; log "test build failed for $a"; exit 1
@@ -348,17 +469,26 @@ if [ $STRIP_DEBUG = 1 ]; then
     STRIP=(llvm-objcopy --strip-debug)
   fi
 fi
-stage() { # stage TRIPLE: copy (stripped) binaries to $BUILD/stage/TRIPLE, rewrite the lists
+strip_to() { # strip_to KEY SRC DST: a copy without debug info (or a plain copy)
+  local oc=${CROSS_OBJCOPY[$1]:-}
+  if [ $STRIP_DEBUG = 1 ]; then
+    if [ -n "$oc" ] && command -v "$oc" >/dev/null && "$oc" --strip-debug "$2" "$3" 2>/dev/null; then return; fi
+    if [ ${#STRIP[@]} -gt 0 ] && "${STRIP[@]}" "$2" "$3" 2>/dev/null; then return; fi
+    if [ -n "$oc" ] || [ ${#STRIP[@]} -gt 0 ]; then log "  $1: could not strip $(basename "$2"): copied with its debug info"; fi
+  fi
+  cp "$2" "$3"
+}
+stage() { # stage KEY: copy (stripped) binaries to $BUILD/stage/KEY, rewrite the lists
   local a=$1 dir=$BUILD/stage/$1 n p i=0
   rm -rf "$dir"; mkdir -p "$dir/bins"
   while IFS='=' read -r n p; do
     [ -n "$n" ] || continue
-    "${STRIP[@]:-false}" "$p" "$dir/$n" 2>/dev/null || cp "$p" "$dir/$n"
+    strip_to "$a" "$p" "$dir/$n"
     echo "$n=$dir/$n"
   done < "$BUILD/$a.tests" > "$BUILD/$a.tests.staged"
   while IFS='=' read -r n p; do
     [ -n "$n" ] || continue; i=$((i + 1))
-    "${STRIP[@]:-false}" "$p" "$dir/bins/$i" 2>/dev/null || cp "$p" "$dir/bins/$i"
+    strip_to "$a" "$p" "$dir/bins/$i"
     echo "$n=$dir/bins/$i"
   done < "$BUILD/$a.bins" > "$BUILD/$a.bins.staged"
   mv "$BUILD/$a.tests.staged" "$BUILD/$a.tests"; mv "$BUILD/$a.bins.staged" "$BUILD/$a.bins"
@@ -376,16 +506,15 @@ mk() { # mk ARCH-KEY INIT-TRIPLE TRIPLE [COMPAT-TRIPLE]
     while IFS='=' read -r d p; do [ -n "$d" ] && args+=("$d=$p"); done < "$BUILD/$compat.bins"
   fi
   if [ "$(wc -l < "$BUILD/$main.tests")" = 0 ]; then log "no test binaries for $main"; exit 1; fi
-  python3 "$CI/mkinitramfs.py" "$BUILD/$key.cpio.gz" "$BUILD/kinit/$init-unknown-linux-musl/release/kinit" "${args[@]}"
+  python3 "$CI/mkinitramfs.py" "$BUILD/$key.cpio.gz" "$BUILD/kinit/${TRIPLE[$init]}/release/kinit" "${args[@]}"
   INITRD[$key]=$BUILD/$key.cpio.gz
   log "  initramfs $key: $(du -h "$BUILD/$key.cpio.gz" | cut -f1)"
 }
 for row in "${SEL[@]}"; do
-  IFS='|' read -r name suites flavour darch <<<"$row"
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
   case $darch in
     amd64) [ -n "${INITRD[amd64]:-}" ] || if [ $COMPAT = 1 ]; then mk amd64 x86_64 x86_64 i686; else mk amd64 x86_64 x86_64; fi ;;
-    i386) [ -n "${INITRD[i386]:-}" ] || mk i386 i686 i686 ;;
-    arm64) [ -n "${INITRD[arm64]:-}" ] || mk arm64 aarch64 aarch64 ;;
+    *) [ -n "${INITRD[$darch]:-}" ] || mk "$darch" "${RKEY[$darch]}" "${RKEY[$darch]}" ;;
   esac
 done
 BUILD_S=$(since "$TB")
@@ -394,30 +523,45 @@ log "builds done in ${BUILD_S}s"
 # ---------------------------------------------------------------- boots
 if [ -z "$BOOT_TIMEOUT" ]; then
   # Room for one binary to hit its timeout, plus 30 s per binary (a few
-# seconds each under TCG is the norm).
-  n=$(cat "$BUILD"/*.tests 2>/dev/null | wc -l)
+  # seconds each under TCG is the norm).
+  n=$(for a in "${!NEED_T[@]}"; do cat "$BUILD/$a.tests"; done | wc -l)
   BOOT_TIMEOUT=$(( 120 + TEST_TIMEOUT + n * 30 ))
   [ $BOOT_TIMEOUT -le 1200 ] || BOOT_TIMEOUT=1200
 fi
-APPEND_COMMON="quiet panic=-1 KINIT_TIMEOUT=$TEST_TIMEOUT${APPEND_EXTRA:+ $APPEND_EXTRA}"
-if [ ${#TEST_ARGS[@]} -gt 0 ]; then APPEND_COMMON+=" -- ${TEST_ARGS[*]}"; fi
+# The per-binary timeout grows by the arch's SLOW factor (armhf, riscv64),
+# and the guest's by what that adds for the one binary that may hit it: the
+# whole suite takes 1-2.6x arm64's time there (45-130 s per guest), far from
+# the timeouts, and a guest that hangs should not hold a job slot for long.
+boot_timeout() { echo $(( BOOT_TIMEOUT + TEST_TIMEOUT * (SLOW[$1] - 1) )); }
+append() { # append DARCH VARIANT: the kernel command line after console=
+  local s="quiet panic=-1 KINIT_TIMEOUT=$(( TEST_TIMEOUT * SLOW[$1] ))${2:+ $2}${APPEND_EXTRA:+ $APPEND_EXTRA}"
+  if [ ${#TEST_ARGS[@]} -gt 0 ]; then s+=" -- ${TEST_ARGS[*]}"; fi
+  echo "$s"
+}
 Q=(-m 1024 -smp "$SMP" -nographic -no-reboot -nic none)
 
 boot() { # boot ROW
-  local name suites flavour darch
-  IFS='|' read -r name suites flavour darch <<<"$1"
-  local logf=$LOGDIR/$name.log k=$KDIR/$name/vmlinuz cmd
+  local name suites flavour darch variant
+  IFS="|" read -r name suites flavour darch variant <<<"$1"
+  local logf=$LOGDIR/$name.log k=$KDIR/$name/vmlinuz i=${INITRD[$darch]} cmd ap
+  ap=$(append "$darch" "$variant")
   case $darch in
-    amd64) cmd=(qemu-system-x86_64 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "${INITRD[amd64]}"
-                -append "console=ttyS0 $APPEND_COMMON") ;;
-    i386)  cmd=(qemu-system-i386 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "${INITRD[i386]}"
-                -append "console=ttyS0 $APPEND_COMMON") ;;
-    arm64) cmd=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on "${Q[@]}" -kernel "$k" -initrd "${INITRD[arm64]}"
-                -append "console=ttyAMA0 $APPEND_COMMON") ;;
+    amd64) cmd=(qemu-system-x86_64 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$i"
+                -append "console=ttyS0 $ap") ;;
+    i386)  cmd=(qemu-system-i386 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$i"
+                -append "console=ttyS0 $ap") ;;
+    arm64) cmd=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on "${Q[@]}" -kernel "$k" -initrd "$i"
+                -append "console=ttyAMA0 $ap") ;;
+    # armmp-lpae needs a core with LPAE: cortex-a15 (ARMv7-A, what armhf code targets).
+    armhf) cmd=(qemu-system-arm -M virt -cpu cortex-a15 "${Q[@]}" -kernel "$k" -initrd "$i"
+                -append "console=ttyAMA0 $ap") ;;
+    # The default -bios is OpenSBI; Debian's riscv64 vmlinuz (an EFI/Image) boots from it.
+    riscv64) cmd=(qemu-system-riscv64 -M virt "${Q[@]}" -kernel "$k" -initrd "$i"
+                -append "console=ttyS0 $ap") ;;
   esac
   local t0 rc=0; t0=$(now)
   printf '%q ' "${cmd[@]}" > "$LOGDIR/$name.cmd"
-  timeout -k 10 "$BOOT_TIMEOUT" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+  timeout -k 10 "$(boot_timeout "$darch")" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
   echo "$rc" > "$LOGDIR/$name.rc"
   since "$t0" > "$LOGDIR/$name.time"
   log "  $name finished in $(cat "$LOGDIR/$name.time")s (qemu rc=$rc)"
@@ -426,11 +570,13 @@ boot() { # boot ROW
 TBOOT=$(now)
 # Interrupted: stop our own guests (and only them).
 trap 'trap - INT TERM; kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
-# amd64 guests carry the most work (x86_64 + i686 binaries): start them first.
+# Longest first: amd64 guests carry the most work (x86_64 + i686 binaries),
+# then the slowly emulated arches, then the rest.
 ORDER=()
-for row in "${SEL[@]}"; do [[ $row == *"|amd64" ]] && ORDER+=("$row"); done
-for row in "${SEL[@]}"; do [[ $row == *"|amd64" ]] || ORDER+=("$row"); done
-log "booting ${#ORDER[@]} kernels, $JOBS at a time (-smp $SMP, boot timeout ${BOOT_TIMEOUT}s)"
+for row in "${SEL[@]}"; do IFS="|" read -r _ _ _ darch _ <<<"$row"; [ "$darch" = amd64 ] && ORDER+=("$row"); done
+for row in "${SEL[@]}"; do IFS="|" read -r _ _ _ darch _ <<<"$row"; [ "$darch" != amd64 ] && [ "${SLOW[$darch]}" -gt 1 ] && ORDER+=("$row"); done
+for row in "${SEL[@]}"; do IFS="|" read -r _ _ _ darch _ <<<"$row"; [ "$darch" != amd64 ] && [ "${SLOW[$darch]}" = 1 ] && ORDER+=("$row"); done
+log "booting ${#ORDER[@]} kernels, $JOBS at a time (-smp $SMP, boot timeout ${BOOT_TIMEOUT}s, $(boot_timeout armhf)s on armhf/riscv64)"
 for row in "${ORDER[@]}"; do rm -f "$LOGDIR/${row%%|*}".{log,rc,time}; done
 running=0
 for row in "${ORDER[@]}"; do
@@ -444,9 +590,16 @@ BOOTS_S=$(since "$TBOOT")
 echo
 fail=0
 for row in "${SEL[@]}"; do
-  IFS='|' read -r name suites flavour darch <<<"$row"
-  python3 "$CI/kresult.py" "$LOGDIR/$name.log" "$(cat "$KDIR/$name/version")" "$darch" \
-    "$(cat "$LOGDIR/$name.rc" 2>/dev/null || echo 255)" "$BOOT_TIMEOUT" "$(cat "$LOGDIR/$name.time" 2>/dev/null || echo 0)" \
+  IFS="|" read -r name suites flavour darch variant <<<"$row"
+  # A variant row says so: "i386 (int80: vdso32=0)" (its kernel words only,
+  # not the KEY=VALUE words meant for the tests' environment).
+  label=$darch
+  if [ -n "$variant" ]; then
+    kw=""; for w in $variant; do [[ $w =~ ^[A-Z0-9_]+= ]] || kw+=" $w"; done
+    label="$darch (${name#*-*-}:${kw:- -})"
+  fi
+  python3 "$CI/kresult.py" "$LOGDIR/$name.log" "$(cat "$KDIR/$name/version")" "$label" \
+    "$(cat "$LOGDIR/$name.rc" 2>/dev/null || echo 255)" "$(boot_timeout "$darch")" "$(cat "$LOGDIR/$name.time" 2>/dev/null || echo 0)" \
     "$name" || fail=1
 done
 echo

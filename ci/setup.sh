@@ -20,6 +20,7 @@ need_apt=()
 command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
+command -v qemu-system-riscv64 >/dev/null || need_apt+=(qemu-system-misc)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
 # Cross C toolchains: static armv7/riscv64 test binaries link with them;
 # aarch64's builds the C baseline for the aarch64 benches. Debian's cross

@@ -40,3 +40,39 @@ fn syscall_errors_are_typed() {
     let e: std::io::Error = Errno::ESRCH.into();
     assert_eq!(e.raw_os_error(), Some(libc::ESRCH));
 }
+
+/// i386 only: the syscall entry follows the aux vector the kernel gave this
+/// process. With `AT_SYSINFO` (32) present every call goes through the vDSO's
+/// `__kernel_vsyscall`; a kernel booted with `vdso32=0` maps no 32-bit vDSO
+/// and passes no `AT_SYSINFO`, and then every call goes through `int 0x80`.
+/// The kernel matrix boots one such guest with `PIDFS_EXPECT_INT80=1` in the
+/// environment: there the vDSO must really be gone, so the whole i686 suite
+/// that passes alongside this test ran through `int 0x80`.
+#[cfg(target_arch = "x86")]
+#[test]
+fn i386_entry_follows_at_sysinfo() {
+    const AT_NULL: u32 = 0;
+    const AT_SYSINFO: u32 = 32;
+    let auxv = std::fs::read("/proc/self/auxv").unwrap();
+    let mut sysinfo = None;
+    for pair in auxv.chunks_exact(8) {
+        let key = u32::from_ne_bytes(pair[..4].try_into().unwrap());
+        let val = u32::from_ne_bytes(pair[4..].try_into().unwrap());
+        match key {
+            AT_NULL => break,
+            AT_SYSINFO if val != 0 => sysinfo = Some(val),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        pidfs::i386::uses_vdso(),
+        sysinfo.is_some(),
+        "AT_SYSINFO = {sysinfo:x?}"
+    );
+    if std::env::var_os("PIDFS_EXPECT_INT80").is_some() {
+        assert_eq!(sysinfo, None, "vdso32=0 on the kernel command line");
+        assert!(!pidfs::i386::uses_vdso());
+    }
+    // Either entry answers: getpid through it equals the int 0x80 baseline.
+    assert_eq!(pidfs::getpid(), pidfs::i386::getpid_int80());
+}
