@@ -5,14 +5,18 @@
 # what the writer's child dies of).
 #
 # Builds tests/handle.rs for x86_64 (host) and i686-unknown-linux-musl, and for
-# aarch64-unknown-linux-musl when qemu-aarch64-static is installed, then runs
-# the `xarch_helper` test in pairs:
+# aarch64-unknown-linux-musl, armv7-unknown-linux-gnueabihf and
+# riscv64gc-unknown-linux-gnu when their qemu-user emulators
+# (qemu-aarch64-static, qemu-arm-static, qemu-riscv64-static) are installed,
+# then runs the `xarch_helper` test in pairs:
 #   writer: PIDFS_XARCH=write:<file>  forks a child, stores its handle record,
 #           waits (<= 60 s) for the child to die of SIGUSR1, writes <file>.written
 #   reader: PIDFS_XARCH=read:<file>   reopens the child from the record, checks
 #           the id, sends SIGUSR1, writes <file>.read
 # Directions: x86_64 -> i686, i686 -> x86_64, and with qemu-user
-# x86_64 -> aarch64, aarch64 -> i686.
+# x86_64 -> aarch64, aarch64 -> i686, x86_64 -> armv7, armv7 -> riscv64,
+# riscv64 -> i686 (32-bit and 64-bit writers and readers alike: the 16
+# bytes are the same on every target).
 # Prints one line per direction; exits non-zero on any mismatch.
 #
 # usage: bash ci/handles-cross-arch.sh [--release]
@@ -41,11 +45,16 @@ BIN[x86_64]=$(build)
 BIN[i686]=$(build i686-unknown-linux-musl)
 RUN[x86_64]="" RUN[i686]=""
 ARCHES=(x86_64 i686)
-if command -v qemu-aarch64-static >/dev/null; then
-  BIN[aarch64]=$(build aarch64-unknown-linux-musl)
-  RUN[aarch64]=qemu-aarch64-static
-  ARCHES+=(aarch64)
-fi
+for q in aarch64:aarch64-unknown-linux-musl:qemu-aarch64-static \
+         armv7:armv7-unknown-linux-gnueabihf:qemu-arm-static \
+         riscv64:riscv64gc-unknown-linux-gnu:qemu-riscv64-static; do
+  IFS=: read -r a t emu <<<"$q"
+  if command -v "$emu" >/dev/null; then
+    BIN[$a]=$(build "$t")
+    RUN[$a]=$emu
+    ARCHES+=("$a")
+  fi
+done
 for a in "${ARCHES[@]}"; do
   [ -x "${BIN[$a]}" ] || { echo "handles-cross-arch: no test binary for $a" >&2; exit 1; }
 done
@@ -88,5 +97,14 @@ pair i686 x86_64
 if [ -n "${BIN[aarch64]:-}" ]; then
   pair x86_64 aarch64
   pair aarch64 i686
+fi
+if [ -n "${BIN[armv7]:-}" ]; then
+  pair x86_64 armv7
+fi
+if [ -n "${BIN[armv7]:-}" ] && [ -n "${BIN[riscv64]:-}" ]; then
+  pair armv7 riscv64
+fi
+if [ -n "${BIN[riscv64]:-}" ]; then
+  pair riscv64 i686
 fi
 exit $FAIL

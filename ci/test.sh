@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of README.md, and what .ci/run runs: installs what it
 # needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
-# (native, IA32 emulation) and aarch64 (qemu-user), no_std builds, benches
+# (native, IA32 emulation), aarch64, armv7 and riscv64 (qemu-user), no_std
+# builds, benches
 # (built, plus quick runs against the C baseline), fuzzing, the cross-arch
 # handle exchange and the real-kernel matrix. Ends with one line per
 # target and a total.
@@ -19,6 +20,10 @@ bash ci/setup.sh
 T64=x86_64-unknown-linux-gnu
 T32=i686-unknown-linux-musl
 TA=aarch64-unknown-linux-musl
+# glibc targets linked static (.cargo/config.toml), run under qemu-arm-static
+# and qemu-riscv64-static.
+TV7=armv7-unknown-linux-gnueabihf
+TRV=riscv64gc-unknown-linux-gnu
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -29,17 +34,18 @@ python3 ci/layers.py | tail -n 1
 step "two copies of pidfs in one i686 program (ci/two-copies.sh)"
 bash ci/two-copies.sh
 
-step "cargo clippy (3 targets, -D warnings)"
-for t in $T64 $T32 $TA; do
+step "cargo clippy (5 targets, -D warnings)"
+for t in $T64 $T32 $TA $TV7 $TRV; do
   cargo clippy -q --all-targets --target "$t" -- -D warnings
   cargo clippy -q --lib --no-default-features --target "$t" -- -D warnings
 done
 
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps
+for t in $TV7 $TRV; do RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --target "$t"; done
 
-step "no_std builds (3 targets)"
-for t in $T64 $T32 $TA; do cargo build -q --no-default-features --target "$t"; done
+step "no_std builds (5 targets)"
+for t in $T64 $T32 $TA $TV7 $TRV; do cargo build -q --no-default-features --target "$t"; done
 
 run_tests() { # name target [extra cargo args]
   local name=$1 target=$2; shift 2
@@ -55,11 +61,17 @@ run_tests i686 $T32 --release
 run_tests no_std-i686 $T32 --no-default-features --lib
 run_tests aarch64 $TA
 run_tests no_std-aarch64 $TA --no-default-features --lib
+# armv7 and riscv64: debug only (qemu-user runs every binary; release adds
+# nothing the native targets' release runs do not cover).
+run_tests armv7 $TV7
+run_tests no_std-armv7 $TV7 --no-default-features --lib
+run_tests riscv64 $TRV
+run_tests no_std-riscv64 $TRV --no-default-features --lib
 
 step "benches: build (native and cross), quick runs against the C baseline"
 bash ci/bench.sh 2>&1 | tee "$logs/bench.log"
 
-step "handles across architectures (x86_64 <-> i686, aarch64)"
+step "handles across architectures (x86_64 <-> i686, aarch64, armv7, riscv64)"
 bash ci/handles-cross-arch.sh 2>&1 | tee "$logs/xarch.log"
 
 step "fuzzing (stable, -s none, ${PIDFS_FUZZ_SECONDS:-30} s per target)"

@@ -395,15 +395,25 @@ pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) ->
 /// Read from the pidfs file handle (type `0xfe`, 8-byte payload: the full
 /// 64 bits even on 32-bit kernels, whose `i_ino` holds only the low half);
 /// where handles are not supported (before 6.14) from `statx` `stx_ino`
-/// when `fstatfs` says pidfs (6.9+).
+/// when `fstatfs` says pidfs (6.9+) and the kernel is 64-bit.
+///
+/// A 32-bit kernel without handles (6.9-6.13) has no such id: `i_ino` is
+/// 32 bits, and on 6.9-6.12 not even the process's (a slot taken when its
+/// pidfs inode is made, freed when its last pidfd closes: two processes
+/// get one number in turn, one process a new number once all its pidfds
+/// were closed). So this answers `EOPNOTSUPP` there; to compare two open
+/// pidfds use [`PidFd::same_process`](crate::PidFd::same_process). The
+/// kernel's width comes from `/proc/sys/kernel/arch` (a 32-bit program on
+/// a 64-bit kernel gets the full `stx_ino`; without `/proc`, `EOPNOTSUPP`).
 ///
 /// # Errors
 /// `EOPNOTSUPP` (ENOTSUP) before pidfs (6.9): every pidfd shares one
-/// anon_inode there, so no identity exists; `EBADF` not an fd.
+/// anon_inode there, so no identity exists; also on a 32-bit kernel before
+/// 6.14 (see above). `EBADF` not an fd.
 ///
 /// # Kernel support
-/// 6.14 for the handle, 6.9-6.13 through `statx` (low 32 bits only on a
-/// 32-bit kernel), `EOPNOTSUPP` before 6.9.
+/// 6.14 for the handle, 6.9-6.13 through `statx` on 64-bit kernels,
+/// `EOPNOTSUPP` before 6.9 and on 32-bit kernels before 6.14.
 pub fn pidfd_id(pidfd: impl AsFd) -> Result<u64> {
     let pidfd = pidfd.as_fd();
     let mut fh = raw::file_handle {
@@ -422,7 +432,7 @@ pub fn pidfd_id(pidfd: impl AsFd) -> Result<u64> {
         Ok(()) | Err(Errno::EOPNOTSUPP | Errno::EINVAL | Errno::ENOSYS) => {}
         Err(e) => return Err(e),
     }
-    if sys::fstatfs_type(pidfd)? != raw::PIDFS_MAGIC {
+    if sys::fstatfs_type(pidfd)? != raw::PIDFS_MAGIC || procfs::kernel_is_64bit() != Some(true) {
         return Err(Errno::EOPNOTSUPP);
     }
     let mut stx = raw::statx::zeroed();

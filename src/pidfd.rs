@@ -170,7 +170,8 @@ impl PidFd {
     /// [`pidfd_id`]—The process's 64-bit identity.
     ///
     /// # Kernel support
-    /// As [`pidfd_id`]: 6.9 (`EOPNOTSUPP` before).
+    /// As [`pidfd_id`]: 6.9 (`EOPNOTSUPP` before, and on a 32-bit kernel
+    /// before 6.14).
     pub fn id(&self) -> Result<u64> {
         pidfd_id(self.as_fd())
     }
@@ -186,25 +187,40 @@ impl PidFd {
     /// Whether `self` and `other` name the same process.
     ///
     /// Compares the 64-bit identities ([`pidfd_id`]), never
-    /// the pid numbers, so a reused pid never compares equal. Before 6.9
-    /// (no identity) it compares the fdinfo pids and then checks with
+    /// the pid numbers, so a reused pid never compares equal. Without
+    /// identities (before 6.9, and on a 32-bit kernel before 6.14) it
+    /// compares the fdinfo pids and then checks with
     /// `pidfd_send_signal(pidfd, 0)` that both processes are still alive,
-    /// so neither pid can have been reused in between.
+    /// so neither pid can have been reused in between. On a 32-bit pidfs
+    /// kernel (6.9-6.13) it first compares the two pidfds' 32-bit inode
+    /// numbers: a process has one pidfs inode while any pidfd holds it,
+    /// so different numbers of two open pidfds are two processes (equal
+    /// ones go on to the fdinfo check: 6.13 may reuse a reaped process's).
     ///
     /// # Errors
-    /// Before 6.9 only: `ESRCH` if both processes have exited (they cannot
-    /// be told apart any more). An exited process and a live one are
-    /// different (`Ok(false)`).
+    /// Without identities only: `ESRCH` if both processes have exited and
+    /// the inode numbers do not tell them apart. An exited process and a
+    /// live one are different (`Ok(false)`).
     ///
     /// # Kernel support
-    /// 6.9 for the identity; the fdinfo fallback on 5.3+.
+    /// 6.9 for the identity (6.14 on 32-bit kernels); the fdinfo fallback
+    /// on 5.3+.
     pub fn same_process(&self, other: &PidFd) -> Result<bool> {
         match (self.id(), other.id()) {
             (Ok(a), Ok(b)) => return Ok(a == b),
             (Err(Errno::EOPNOTSUPP), _) | (_, Err(Errno::EOPNOTSUPP)) => {}
             (Err(e), _) | (_, Err(e)) => return Err(e),
         }
-        // Before 6.9: compare the fdinfo pids, each confirmed by the
+        // 32-bit pidfs (6.9-6.13): both pidfds are open, so each holds its
+        // process's one inode; different numbers, different processes.
+        let pidfs = |p: &PidFd| sys::fstatfs_type(p.as_fd()) == Ok(raw::PIDFS_MAGIC);
+        if pidfs(self)
+            && pidfs(other)
+            && procfs::ino_of_fd(self.as_fd())? != procfs::ino_of_fd(other.as_fd())?
+        {
+            return Ok(false);
+        }
+        // No identity: compare the fdinfo pids, each confirmed by the
         // crate's one rule (`procfs::pinned`): a pid read and then seen to
         // belong to a live process was that process's throughout.
         let outer = procfs::pinned(self.as_fd(), procfs::fdinfo_pid, |a| {

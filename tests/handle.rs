@@ -494,11 +494,106 @@ fn pidfd_handle_shape_or_eopnotsupp() {
         RawPidfsHandle::from_file_handle(&fh),
         RawPidfsHandle::from(h)
     );
-    // The id is the pidfs inode number (64-bit kernel here: the full id).
-    assert_eq!(h.id(), dev_ino(me.as_fd()).1);
+    // The id is the pidfs inode number: statx gives all of it on a 64-bit
+    // kernel, the low 32 bits on a 32-bit one (id_and_statx_ino).
+    let ino = dev_ino(me.as_fd()).1;
+    if common::kernel_is_32bit() {
+        assert_eq!(ino, h.id() & 0xffff_ffff);
+    } else {
+        assert_eq!(h.id(), ino);
+    }
     // Stable: a second pidfd of the same process gives the same handle.
     let again = pidfd_open(pidfs::getpid(), PidfdFlags::NONBLOCK).unwrap();
     assert_eq!(pidfd_to_handle(again.as_fd()), Ok(h));
+}
+
+/// `statx` `stx_ino` (u64 on every target) of an fd.
+fn stx_ino(fd: BorrowedFd<'_>) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+        .unwrap()
+        .ino()
+}
+
+/// `ioctl(pidfd, FS_IOC_GETVERSION)` (6.14): the pidfs inode's
+/// i_generation, read through the native (here 32-bit) request number.
+fn fs_ioc_getversion(fd: BorrowedFd<'_>) -> Result<u32, Errno> {
+    const FS_IOC_GETVERSION_32: u32 = 0x8004_7601; // _IOR('v', 1, long), 4-byte long
+    let mut v: u32 = 0;
+    // SAFETY: the request writes one 32-bit value to a live u32.
+    let r = unsafe { libc::ioctl(fd.as_raw_fd(), FS_IOC_GETVERSION_32 as _, &mut v) };
+    if r == 0 {
+        Ok(v)
+    } else {
+        Err(Errno::from_raw_os_error(
+            std::io::Error::last_os_error().raw_os_error().unwrap(),
+        ))
+    }
+}
+
+/// What 64 bits mean on a 32-bit kernel with handles (6.14+; armhf 7.2 in
+/// the matrix). fs/pidfs.c gives every struct pid a 64-bit number (a
+/// counter from 2; on 32-bit the low 32 bits skip 0 when they wrap) and
+/// splits it for the inode: `i_ino` (an unsigned long) = the low 32 bits,
+/// `i_generation` = the high 32 bits (FS_IOC_GETVERSION reads it). The file
+/// handle carries all 64, so: statx's `stx_ino` == id & 0xffffffff (equal
+/// to the id until 2^32 processes were made), FS_IOC_GETVERSION == id >> 32;
+/// on a 64-bit kernel `stx_ino` == id. The handle round-trips through its
+/// bytes, reopens the process, and is refused with ESTALE once the process
+/// is reaped (re-exec: `reexec_round_trip_through_file`). Prints one
+/// `PIDFS-ID` line (arch, kernel, handle bytes, id, statx ino) for the
+/// cross-arch comparison of the encoding.
+#[test]
+fn id_and_statx_ino() {
+    if !handles_supported() {
+        return;
+    }
+    let mut child = Child::sleeper();
+    let pidfd = PidFd::open(child.pid, PidfdFlags::empty()).unwrap();
+    let h = pidfd.to_handle().unwrap();
+    let id = h.id();
+    let ino = stx_ino(pidfd.as_fd());
+    let k32 = common::kernel_is_32bit();
+    let generation = if k32 {
+        assert_eq!(ino, id & 0xffff_ffff, "stx_ino is the id's low 32 bits");
+        let g = fs_ioc_getversion(pidfd.as_fd()).unwrap();
+        assert_eq!(
+            u64::from(g),
+            id >> 32,
+            "i_generation is the id's high 32 bits"
+        );
+        g.to_string()
+    } else {
+        assert_eq!(ino, id, "stx_ino is the whole id on a 64-bit kernel");
+        "-".to_string()
+    };
+    assert_eq!(pidfs::pidfd_id(pidfd.as_fd()), Ok(id));
+    let bytes = h.to_bytes();
+    assert_eq!(PidfsHandle::from_bytes(&bytes), Ok(h));
+    let back = PidFd::from_handle(&h, OFlags::empty()).unwrap();
+    assert_eq!(stx_ino(back.as_fd()), ino);
+    assert_eq!(fdinfo_pid(back.as_fd()), child.pid);
+    let line = format!(
+        "\nPIDFS-ID arch={} kernel={} kernel_bits={} pid={} handle={} id={id} id_hex={id:#x} statx_ino={ino} i_generation={generation}\n",
+        arch(),
+        pidfs::KernelRelease::get(),
+        if k32 { 32 } else { 64 },
+        child.pid,
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    );
+    // SAFETY: writes a live buffer to fd 1 (past libtest's capture).
+    unsafe { libc::write(1, line.as_ptr().cast(), line.len()) };
+    back.kill(libc::SIGKILL).unwrap();
+    child.wait();
+    assert_eq!(
+        PidFd::from_handle(&h, OFlags::empty()).map(drop),
+        Err(Errno::ESTALE)
+    );
+    assert_eq!(
+        pidfs::pidfd_id(pidfd.as_fd()),
+        Ok(id),
+        "the reaped process keeps its id"
+    );
 }
 
 /// file_handle_same_pidns: a handle decodes in the same pid namespace, with

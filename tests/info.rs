@@ -574,9 +574,10 @@ fn get_info_errors_no_fd_leak() {
 }
 
 /// pidfd_id: the file handle's 64-bit id (6.14+), equal to statx stx_ino
-/// on pidfs (6.9+; u64 in statx also for a 32-bit process on a 64-bit
-/// kernel); stable for one process, different for another; EOPNOTSUPP
-/// before pidfs.
+/// on pidfs on a 64-bit kernel (6.9+; u64 in statx also for a 32-bit
+/// process there); stable for one process, different for another;
+/// EOPNOTSUPP before pidfs, and on a 32-bit kernel without handles
+/// (`pidfd_id_32bit_kernel_without_handles`).
 #[test]
 fn pidfd_id_identity() {
     let a = PidFd::open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
@@ -590,6 +591,9 @@ fn pidfd_id_identity() {
         assert!(kernel_matrix());
         assert_eq!(pidfd_id(a.as_fd()).unwrap_err(), Errno::EOPNOTSUPP);
         return;
+    }
+    if common::kernel_is_32bit() && a.to_handle().is_err() {
+        return pidfd_id_32bit_kernel_without_handles();
     }
     let id = pidfd_id(a.as_fd()).unwrap();
     assert_eq!(id, pidfd_id(b.as_fd()).unwrap());
@@ -608,6 +612,67 @@ fn pidfd_id_identity() {
         assert_eq!(pidfd_id(r.as_fd()).unwrap_err(), Errno::EOPNOTSUPP);
         pidfd_id(a.as_fd()).unwrap();
     });
+}
+
+fn stx_ino(fd: &PidFd) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+        .unwrap()
+        .ino()
+}
+
+/// A 32-bit kernel with pidfs but no handles (6.9-6.13; armhf 6.12 in the
+/// matrix): `pidfd_id` answers EOPNOTSUPP, because the inode number statx
+/// gives there is no process identity. On 6.9-6.12 (fs/pidfs.c,
+/// `pidfs_inum`: `ida_alloc_range(RESERVED_PIDS + 1, UINT_MAX)` when the
+/// pidfs inode is made, `ida_free` when it is evicted, i.e. when the last
+/// pidfd of the process closes) the lowest free slot goes to the next
+/// inode: a new number for the same process once all its pidfds were
+/// closed, and another process's old number. `same_process` still answers
+/// for open pidfds (one inode per process while a pidfd holds it).
+fn pidfd_id_32bit_kernel_without_handles() {
+    let me = PidFd::open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
+    assert_eq!(pidfd_id(me.as_fd()), Err(Errno::EOPNOTSUPP));
+    assert_eq!(me.id(), Err(Errno::EOPNOTSUPP));
+    let x = Child::sleeper();
+    let y = Child::sleeper();
+    let px = PidFd::open(x.pid, PidfdFlags::empty()).unwrap();
+    let px2 = PidFd::open(x.pid, PidfdFlags::NONBLOCK).unwrap();
+    let py = PidFd::open(y.pid, PidfdFlags::empty()).unwrap();
+    assert_eq!(stx_ino(&px), stx_ino(&px2), "one inode per process");
+    assert_ne!(stx_ino(&px), stx_ino(&py));
+    assert_eq!(px.same_process(&px2), Ok(true));
+    assert_eq!(px.same_process(&py), Ok(false));
+    assert_eq!(py.id(), Err(Errno::EOPNOTSUPP));
+    drop((px, px2, py));
+    let r = pidfs::KernelRelease::get();
+    let v: Vec<u32> = r
+        .as_str()
+        .split(|c: char| !c.is_ascii_digit())
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    if v[..] >= [6, 13][..] {
+        return; // 6.13: i_ino is the low half of a per-process 64-bit number
+    }
+    // X's number, freed with X's last pidfd, goes to Y's next inode (tried
+    // a few times: another process may take the slot in between).
+    let mut taken = None;
+    for _ in 0..100 {
+        let px = PidFd::open(x.pid, PidfdFlags::empty()).unwrap();
+        let nx = stx_ino(&px);
+        drop(px);
+        let py = PidFd::open(y.pid, PidfdFlags::empty()).unwrap();
+        if stx_ino(&py) == nx {
+            taken = Some(nx);
+            break;
+        }
+    }
+    assert!(
+        taken.is_some(),
+        "{r}: a freed pidfs inode number was not reused"
+    );
+    println!("{r}: pidfs inode number {taken:?} named two processes in turn");
 }
 
 /// A reaped process keeps its id (the pidfd still names it), and a new

@@ -724,16 +724,50 @@ fn getfd_from_child() {
 /// (qemu-user does not know that ioctl: ENOTTY) and is the namespace
 /// /proc/self/ns/<name> names (same inode); the /proc fallback opens the
 /// same one. Under qemu-user the PIDFD_GET_*_NAMESPACE ioctls themselves are
-/// ENOTTY, so the fallback is what runs.
+/// ENOTTY, so the fallback is what runs. A kernel without time namespaces
+/// (CONFIG_TIME_NS unset: the armhf armmp-lpae 6.1 and 6.12 kernels; told
+/// by /proc/self/ns/time being absent) answers the time kinds with
+/// EOPNOTSUPP from the ioctl (6.11+; no namespace to open) and ENOENT from
+/// the /proc fallback.
 #[test]
 fn get_namespace_all_kinds_nstype() {
     let p = self_pidfd();
+    let time_ns = match std::fs::symlink_metadata("/proc/self/ns/time") {
+        Ok(_) => true,
+        Err(e) => {
+            assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+            false
+        }
+    };
     for ns in NsType::ALL {
         // SAFETY: an _IO request with argument 0.
         let raw = unsafe { libc::ioctl(p.as_raw_fd(), ns.ioctl() as _, 0) };
         let e = errno();
+        let no_such_ns = !time_ns && matches!(ns, NsType::Time | NsType::TimeForChildren);
         if qemu_user() {
             assert_eq!((raw, e), (-1, libc::ENOTTY), "{ns:?}");
+        } else if no_such_ns {
+            assert_eq!(raw, -1, "{ns:?}");
+            assert!(
+                kernel_matrix() && (e == libc::EOPNOTSUPP || e == libc::ENOTTY),
+                "{ns:?}: {e}"
+            );
+            let via_ioctl = e == libc::EOPNOTSUPP;
+            assert_eq!(
+                p.namespace(ns).unwrap_err(),
+                if via_ioctl {
+                    Errno::EOPNOTSUPP
+                } else {
+                    Errno::ENOENT
+                },
+                "{ns:?}"
+            );
+            assert_eq!(
+                pidfs::hooks::pidfd_get_namespace_fallback(p.as_fd(), ns).unwrap_err(),
+                Errno::ENOENT,
+                "{ns:?}"
+            );
+            continue;
         } else if raw >= 0 {
             // SAFETY: the ioctl returned a new fd we own.
             drop(unsafe { OwnedFd::from_raw_fd(raw) });

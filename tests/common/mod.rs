@@ -28,6 +28,28 @@ pub fn kernel_matrix() -> bool {
     std::env::var_os("PIDFS_KERNEL_MATRIX").is_some()
 }
 
+/// Whether the kernel is a 32-bit one, from `uname(2)`'s machine (no
+/// 64-bit Linux machine name lacks "64" but s390x). Under qemu-user the
+/// emulator answers its target's name there, so the host kernel (x86_64
+/// in CI) is taken as 64-bit instead. The library reads
+/// /proc/sys/kernel/arch for the same fact; this is the independent check.
+pub fn kernel_is_32bit() -> bool {
+    if QEMU && !kernel_matrix() {
+        return false;
+    }
+    // SAFETY: uname fills a zeroed utsname.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid utsname to fill.
+    assert_eq!(unsafe { libc::uname(&mut u) }, 0);
+    let m: Vec<u8> = u
+        .machine
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c.to_ne_bytes()[0])
+        .collect();
+    !(m.windows(2).any(|w| w == b"64") || m == b"s390x")
+}
+
 /// Number of open fds of this process.
 pub fn fd_count() -> usize {
     std::fs::read_dir("/proc/self/fd")
