@@ -11,6 +11,13 @@
 # one-screen table per target (the lxcfs bench, its own main, runs in
 # quick mode on the three targets before it). Needs root (the benches' target lives in a
 # new pid namespace). Takes about 3 minutes with the builds cached.
+#
+# armv7 and riscv64 (glibc targets, linked static by Debian's cross gcc): the
+# benches, bench_report and the C baseline are built static and checked here,
+# as a user would build them for a board (no `--cfg qemu`), in the directory
+# and with the flags of ci/kernels.sh's matrix builds, whose bench guests
+# (armhf-newest, riscv64-newest) run bench_report under qemu-system; qemu-user
+# cannot give bench_report the pid namespace it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -30,6 +37,9 @@ if ! echo '#include <asm/ioctls.h>' | gcc -m32 -E -x c - >/dev/null 2>&1; then
   m32+=(-idirafter "/usr/include/$(gcc -print-multiarch)")
 fi
 gcc -O2 -static -Wall "${m32[@]}" "$src" -o "$cb/c-baseline-i686"
+for c in arm-linux-gnueabihf-gcc:armv7 riscv64-linux-gnu-gcc:riscv64; do
+  if command -v "${c%:*}" >/dev/null; then "${c%:*}" -O2 -static -Wall "$src" -o "$cb/c-baseline-${c#*:}"; fi
+done
 cb_aarch64=
 if command -v aarch64-linux-gnu-gcc >/dev/null; then
   aarch64-linux-gnu-gcc -O2 -static -Wall "$src" -o "$cb/c-baseline-aarch64"
@@ -43,7 +53,11 @@ done
 
 T32=i686-unknown-linux-musl
 TA=aarch64-unknown-linux-musl
+TV7=armv7-unknown-linux-gnueabihf
+TRV=riscv64gc-unknown-linux-gnu
 benches="syscall handles info translate"
+# Board builds (see the header): ci/kernels.sh's target dir per arch key.
+board_dir() { echo "${PIDFS_KERNEL_CACHE:-$PWD/target/kernels}/build/cargo-native-$1"; }
 
 echo "== build ($(el))"
 # cargo names each bench executable (tests/translate.rs builds a
@@ -56,19 +70,31 @@ build() { # [--target t]
 }
 build >target/bench-ci/benches-native.txt
 for t in $T32 $TA; do build --target "$t" >"target/bench-ci/benches-$t.txt"; done
+for k in armv7:$TV7 riscv64:$TRV; do
+  RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR=$(board_dir "${k%%:*}") \
+    build --target "${k#*:}" >"target/bench-ci/benches-${k#*:}.txt"
+done
+# The bench_report binary of target $1.
+report_bin() {
+  case $1 in
+    "$TV7") echo "$(board_dir armv7)/$1/release/examples/bench_report" ;;
+    "$TRV") echo "$(board_dir riscv64)/$1/release/examples/bench_report" ;;
+    *) echo "target/$1/release/examples/bench_report" ;;
+  esac
+}
 
 # The executable of bench $2 for target $1 (native, or a triple).
 bin() { awk -v b="$2" '$1 == b { print $2 }' "target/bench-ci/benches-$1.txt"; }
 
 echo "== static check ($(el))"
-for t in $T32 $TA; do
+for t in $T32 $TA $TV7 $TRV; do
   for b in $benches; do
     f=$(bin "$t" "$b")
     [ -x "$f" ] || { echo "no $b bench binary for $t" >&2; exit 1; }
     file "$f" | grep -q 'statically linked' || { file "$f" >&2; echo "$f is not static" >&2; exit 1; }
     echo "$t $b: $(file -b "$f" | cut -d, -f1-2,5-6)"
   done
-  f=target/$t/release/examples/bench_report
+  f=$(report_bin "$t")
   file "$f" | grep -q 'statically linked' || { echo "$f is not static" >&2; exit 1; }
   echo "$t bench_report: static"
   f=$(bin "$t" lxcfs)

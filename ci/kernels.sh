@@ -14,6 +14,13 @@
 # Linker and flags come from environment variables set here (CARGO_TARGET_<T>_LINKER,
 # RUSTFLAGS per build), so .cargo/config.toml needs no entry for the matrix.
 #
+# Bench guests (BENCH_GUESTS below: armhf-newest, riscv64-newest) also run the
+# static bench_report (pidfs-bench's example, release) after the tests, with
+# the C baseline (bench/c/baseline.c, built -static by the arch's cross gcc)
+# beside it; the report's table follows the kernel lines. Times under TCG are
+# not hardware times: the ratios (pidfs/C, pidfs vs fork, pidfs vs /proc) are
+# what it shows.
+#
 # usage: bash ci/kernels.sh [options] [-- TEST-ARGS...]
 #   --only NAMES        comma-separated kernel names or globs (see --list), e.g.
 #                       --only amd64-6.1,arm64-*   (an arch name alone also works)
@@ -33,6 +40,7 @@
 #                       e.g. --cargo-arg --workspace --cargo-arg --release
 #   --no-strip          keep the test binaries' debug info (bigger initramfs)
 #   --no-compat         do not run the i686 binaries on the amd64 kernels
+#   --no-bench          no bench_report in the bench guests
 #   --refresh           re-resolve the "newest" kernels (sid / trixie-backports)
 #   --download-only     fetch the kernels and stop
 #   --list              print the matrix and stop
@@ -76,6 +84,9 @@ MATRIX=(
   "riscv64-6.12|trixie|riscv64|riscv64"
   "riscv64-newest|sid trixie-backports|riscv64|riscv64"
 )
+# Guests that run bench_report after the tests (the arches CI cannot bench
+# natively; their qemu-user runs lack the pid namespaces the report needs).
+BENCH_GUESTS=(armhf-newest riscv64-newest)
 
 # Per Debian arch: the Rust arch key (kinit and test lists), its target, the
 # qemu binary and package, and how much slower than x86/arm64 its guests run
@@ -96,9 +107,12 @@ declare -A CROSS_PKG=([armv7]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
 # Their binutils strip them: llvm-objcopy refuses static glibc binaries
 # ("Link field value 36 in section .rel.dyn is not a symbol table").
 declare -A CROSS_OBJCOPY=([armv7]=arm-linux-gnueabihf-objcopy [riscv64]=riscv64-linux-gnu-objcopy)
+# The C compiler for each arch's static C baseline (bench guests only).
+declare -A BASELINE_CC=([x86_64]=gcc [i686]="gcc -m32" [aarch64]=aarch64-linux-gnu-gcc
+  [armv7]=arm-linux-gnueabihf-gcc [riscv64]=riscv64-linux-gnu-gcc)
 
 ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
-CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA=""
+CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA="" BENCH=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -110,6 +124,7 @@ while [ $# -gt 0 ]; do
     --test-timeout) TEST_TIMEOUT=$2; shift 2 ;;
     --boot-timeout) BOOT_TIMEOUT=$2; shift 2 ;;
     --no-compat) COMPAT=0; shift ;;
+    --no-bench) BENCH=0; shift ;;
     --no-strip) STRIP_DEBUG=0; shift ;;
     --cargo-arg) CARGO_ARGS+=("$2"); shift 2 ;;
     --append) APPEND_EXTRA=$2; shift 2 ;;
@@ -456,6 +471,34 @@ PY
   done
 fi
 
+# bench_report (release, static) and the C baseline for the bench guests'
+# arches; only for the repo's own tests (pidfs-bench is a member here).
+is_bench() { [ $BENCH = 1 ] && [ -z "$TESTS_FROM" ] && [[ " ${BENCH_GUESTS[*]} " == *" $1 "* ]]; }
+declare -A NEED_B=()
+for row in "${SEL[@]}"; do
+  IFS="|" read -r name _ _ darch _ <<<"$row"
+  if is_bench "$name"; then NEED_B[${RKEY[$darch]}]=1; fi
+done
+for a in "${!NEED_B[@]}"; do
+  t0=$(now)
+  envs=() tdir=$ROOT/target
+  f=$(tflags "$a"); if [ -n "$f" ]; then tdir=$BUILD/cargo-native-$a; envs=("$f" CARGO_TARGET_DIR="$tdir"); fi
+  log "cargo build --release -p pidfs-bench --example bench_report --target ${TRIPLE[$a]}"
+  if ! (cd "$ROOT" && env ${envs[@]+"${envs[@]}"} cargo build -q --release -p pidfs-bench --example bench_report \
+        --target "${TRIPLE[$a]}" 2>"$LOGDIR/build-bench-$a.log"); then
+    tail -n 30 "$LOGDIR/build-bench-$a.log" >&2; log "bench_report build failed for $a"; exit 1
+  fi
+  echo "bench/bench_report=$tdir/${TRIPLE[$a]}/release/examples/bench_report" > "$BUILD/$a.bench"
+  read -ra cc <<<"${BASELINE_CC[$a]}"
+  if command -v "${cc[0]}" >/dev/null && "${cc[@]}" -O2 -static -Wall "$ROOT/bench/c/baseline.c" \
+       -o "$BUILD/c-baseline-$a" 2>"$LOGDIR/build-c-baseline-$a.log"; then
+    echo "bench/c-baseline=$BUILD/c-baseline-$a" >> "$BUILD/$a.bench"
+  else
+    log "  $a: no C baseline (${cc[0]}: see $LOGDIR/build-c-baseline-$a.log): bench_report without C columns"
+  fi
+  log "  $a: bench_report built in $(since "$t0")s"
+done
+
 # Debug info is most of a debug test binary (7 MB -> 1.2 MB): strip it, keep
 # the symbols (backtraces still name functions; panics still give file:line).
 # rust-objcopy ships with the toolchain (llvm-tools) but needs the sysroot's libLLVM.
@@ -492,6 +535,15 @@ stage() { # stage KEY: copy (stripped) binaries to $BUILD/stage/KEY, rewrite the
     echo "$n=$dir/bins/$i"
   done < "$BUILD/$a.bins" > "$BUILD/$a.bins.staged"
   mv "$BUILD/$a.tests.staged" "$BUILD/$a.tests"; mv "$BUILD/$a.bins.staged" "$BUILD/$a.bins"
+  if [ -n "${NEED_B[$a]:-}" ]; then
+    mkdir -p "$dir/bench"
+    while IFS='=' read -r n p; do
+      [ -n "$n" ] || continue
+      strip_to "$a" "$p" "$dir/$n"
+      echo "$n=$dir/$n"
+    done < "$BUILD/$a.bench" > "$BUILD/$a.bench.staged"
+    mv "$BUILD/$a.bench.staged" "$BUILD/$a.bench"
+  fi
 }
 for a in "${!NEED_T[@]}"; do stage "$a"; done
 [ ${#STRIP[@]} -gt 0 ] || [ $STRIP_DEBUG = 0 ] || log "no objcopy found: test binaries keep their debug info"
@@ -501,6 +553,9 @@ mk() { # mk ARCH-KEY INIT-TRIPLE TRIPLE [COMPAT-TRIPLE]
   local key=$1 init=$2 main=$3 compat=${4:-} args=()
   while IFS='=' read -r n p; do [ -n "$n" ] && args+=("tests/$n=$p"); done < "$BUILD/$main.tests"
   while IFS='=' read -r d p; do [ -n "$d" ] && args+=("$d=$p"); done < "$BUILD/$main.bins"
+  if [ -n "${NEED_B[$main]:-}" ]; then
+    while IFS='=' read -r d p; do [ -n "$d" ] && args+=("$d=$p"); done < "$BUILD/$main.bench"
+  fi
   if [ -n "$compat" ]; then
     while IFS='=' read -r n p; do [ -n "$n" ] && args+=("tests32/$n=$p"); done < "$BUILD/$compat.tests"
     while IFS='=' read -r d p; do [ -n "$d" ] && args+=("$d=$p"); done < "$BUILD/$compat.bins"
@@ -532,9 +587,15 @@ fi
 # and the guest's by what that adds for the one binary that may hit it: the
 # whole suite takes 1-2.6x arm64's time there (45-130 s per guest), far from
 # the timeouts, and a guest that hangs should not hold a job slot for long.
-boot_timeout() { echo $(( BOOT_TIMEOUT + TEST_TIMEOUT * (SLOW[$1] - 1) )); }
-append() { # append DARCH VARIANT: the kernel command line after console=
+# A bench guest runs one more binary (bench_report) under the same per-binary timeout.
+boot_timeout() { # boot_timeout DARCH [NAME]
+  local t=$(( BOOT_TIMEOUT + TEST_TIMEOUT * (SLOW[$1] - 1) ))
+  if [ -n "${2:-}" ] && is_bench "$2"; then t=$(( t + TEST_TIMEOUT * SLOW[$1] )); fi
+  echo $t
+}
+append() { # append DARCH VARIANT NAME: the kernel command line after console=
   local s="quiet panic=-1 KINIT_TIMEOUT=$(( TEST_TIMEOUT * SLOW[$1] ))${2:+ $2}${APPEND_EXTRA:+ $APPEND_EXTRA}"
+  if is_bench "$3"; then s+=" KINIT_BENCH=1"; fi
   if [ ${#TEST_ARGS[@]} -gt 0 ]; then s+=" -- ${TEST_ARGS[*]}"; fi
   echo "$s"
 }
@@ -544,7 +605,7 @@ boot() { # boot ROW
   local name suites flavour darch variant
   IFS="|" read -r name suites flavour darch variant <<<"$1"
   local logf=$LOGDIR/$name.log k=$KDIR/$name/vmlinuz i=${INITRD[$darch]} cmd ap
-  ap=$(append "$darch" "$variant")
+  ap=$(append "$darch" "$variant" "$name")
   case $darch in
     amd64) cmd=(qemu-system-x86_64 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$i"
                 -append "console=ttyS0 $ap") ;;
@@ -561,7 +622,7 @@ boot() { # boot ROW
   esac
   local t0 rc=0; t0=$(now)
   printf '%q ' "${cmd[@]}" > "$LOGDIR/$name.cmd"
-  timeout -k 10 "$(boot_timeout "$darch")" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+  timeout -k 10 "$(boot_timeout "$darch" "$name")" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
   echo "$rc" > "$LOGDIR/$name.rc"
   since "$t0" > "$LOGDIR/$name.time"
   log "  $name finished in $(cat "$LOGDIR/$name.time")s (qemu rc=$rc)"
@@ -599,8 +660,16 @@ for row in "${SEL[@]}"; do
     label="$darch (${name#*-*-}:${kw:- -})"
   fi
   python3 "$CI/kresult.py" "$LOGDIR/$name.log" "$(cat "$KDIR/$name/version")" "$label" \
-    "$(cat "$LOGDIR/$name.rc" 2>/dev/null || echo 255)" "$(boot_timeout "$darch")" "$(cat "$LOGDIR/$name.time" 2>/dev/null || echo 0)" \
+    "$(cat "$LOGDIR/$name.rc" 2>/dev/null || echo 255)" "$(boot_timeout "$darch" "$name")" "$(cat "$LOGDIR/$name.time" 2>/dev/null || echo 0)" \
     "$name" || fail=1
+done
+# The bench guests' reports (what bench_report printed, between its KINIT lines).
+for row in "${SEL[@]}"; do
+  IFS="|" read -r name _ _ darch _ <<<"$row"
+  is_bench "$name" || continue
+  echo
+  echo "bench_report on $name ($(cat "$KDIR/$name/version") $darch, qemu-system TCG: emulated times, compare the ratios):"
+  tr -d '\r' < "$LOGDIR/$name.log" | sed -n '/^KINIT-BENCH-START/,/^KINIT-BENCH-RESULT/p' | sed '1d; /^$/d; s/^/    /'
 done
 echo
 echo "timing: kernels ${DOWNLOAD_S}s, builds ${BUILD_S}s, boots ${BOOTS_S}s, total $(since "$T0")s;" \

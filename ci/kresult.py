@@ -68,6 +68,16 @@ def main(argv):
                     elif not bin_failed:
                         problems.append(f"binary {b}: {why} although its tests passed")
             current, in_block = None, None
+        elif s.startswith("KINIT-BENCH-RESULT "):
+            # bench_report (KINIT_BENCH=1): not a test, but it must finish.
+            if not re.match(r"^KINIT-BENCH-RESULT exit=0 time=", s):
+                problems.append(f"bench_report: {s.split(' ', 1)[1]}")
+            current, in_block = None, None
+        elif s.startswith("KINIT-BENCH-START"):
+            if last_result:
+                passed, failed = passed + last_result[0], failed + last_result[1]
+                last_result = None
+            current, in_block = "bench_report", None
         elif s.startswith("KINIT-DONE"):
             done = s
         elif "Kernel panic" in l and panic is None:

@@ -12,6 +12,8 @@
 //! KINIT-UNAME <release> <machine> <version...>
 //! KINIT-START <name>
 //! KINIT-RESULT <name> exit=<code> [signal=<n>] [timeout] time=<secs>s
+//! KINIT-BENCH-START               (KINIT_BENCH=1 and /bench/bench_report present)
+//! KINIT-BENCH-RESULT exit=<code> [signal=<n>] [timeout] time=<secs>s
 //! KINIT-TAINTED before=<n> after=<n>
 //! KINIT-KMSG <line>                 (only when the kernel got tainted)
 //! KINIT-DONE passed=<n> failed=<m>
@@ -22,6 +24,12 @@
 //! `KINIT_ARGS` environment variable (kernel parameters `KEY=VALUE` without a
 //! dot become init's environment). `KINIT_TIMEOUT` is the per-binary timeout
 //! in seconds (default 600). Test binaries get `PIDFS_KERNEL_MATRIX=1`.
+//!
+//! With `KINIT_BENCH=1` on the command line, after the tests it runs
+//! `/bench/bench_report` (the static pidfs-bench example) with
+//! `PIDFS_C_BASELINE=/bench/c-baseline` and `PIDFS_REPORT_ROUNDS` from
+//! `KINIT_BENCH_ROUNDS` (default 1), under the same timeout, between the
+//! two KINIT-BENCH lines; a non-zero exit counts as a failure.
 
 use std::ffi::CString;
 use std::fs;
@@ -213,9 +221,13 @@ struct Outcome {
 }
 
 fn run_one(path: &Path, args: &[String], timeout: Duration, set: &libc::sigset_t) -> Outcome {
-    let child = Command::new(path)
-        .arg("--test-threads=1")
-        .args(args)
+    let mut cmd = Command::new(path);
+    cmd.arg("--test-threads=1").args(args);
+    run_cmd(cmd, path, timeout, set)
+}
+
+fn run_cmd(mut cmd: Command, path: &Path, timeout: Duration, set: &libc::sigset_t) -> Outcome {
+    let child = cmd
         .current_dir("/tmp")
         .process_group(0)
         .spawn();
@@ -343,6 +355,27 @@ fn main() {
         if o.code == 0 && !o.timed_out {
             passed += 1;
         } else {
+            failed += 1;
+        }
+    }
+
+    if std::env::var("KINIT_BENCH").is_ok_and(|v| v == "1") && Path::new("/bench/bench_report").exists() {
+        say("KINIT-BENCH-START");
+        let rounds = std::env::var("KINIT_BENCH_ROUNDS").unwrap_or_else(|_| "1".into());
+        let mut cmd = Command::new("/bench/bench_report");
+        cmd.env("PIDFS_REPORT_ROUNDS", rounds).env("PIDFS_C_BASELINE", "/bench/c-baseline");
+        let t0 = Instant::now();
+        let o = run_cmd(cmd, Path::new("/bench/bench_report"), timeout, &set);
+        let mut line = format!("KINIT-BENCH-RESULT exit={}", o.code);
+        if let Some(s) = o.signal {
+            line.push_str(&format!(" signal={s}"));
+        }
+        if o.timed_out {
+            line.push_str(" timeout");
+        }
+        line.push_str(&format!(" time={:.1}s", t0.elapsed().as_secs_f64()));
+        say(&line);
+        if o.code != 0 || o.timed_out {
             failed += 1;
         }
     }
