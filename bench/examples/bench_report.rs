@@ -15,7 +15,9 @@
 //! this binary; without it the C columns stay empty. On a board: build with
 //! `--target i686-unknown-linux-musl` (static), copy
 //! `target/i686-unknown-linux-musl/release/examples/bench_report` (and
-//! `target/c-baseline/c-baseline-i686`) and run it there.
+//! `target/c-baseline/c-baseline-i686`) and run it there; armv7 and riscv64
+//! the same way (README.md, "On a board"; their C baselines are
+//! `c-baseline-armv7` and `c-baseline-riscv64`).
 //!
 //! Each of `PIDFS_REPORT_ROUNDS` rounds (default 3) runs the C baseline
 //! once and then every pidfs measurement (operations under 100 µs three
@@ -74,9 +76,11 @@ const PROC_TWIN: [(&str, &str); 4] = [
     ("100 pids: ioctl", "100 pids: Proc (in)"),
 ];
 
+/// The arch as the project names it (and the C baseline's file suffix).
 fn arch() -> &'static str {
     match std::env::consts::ARCH {
         "x86" => "i686",
+        "arm" => "armv7",
         a => a,
     }
 }
