@@ -200,11 +200,25 @@ impl Container {
         let mut placed = Placed::Anywhere;
         let forked = match at {
             Some(pid) => {
-                // SAFETY: the child runs only the init body below (forks
-                // and pause) and never returns.
-                match unsafe {
-                    pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1, pid])
-                } {
+                // A reaped process's pid number can still be taken for a
+                // moment: since 6.15 release_task() frees the struct pids
+                // (free_pids) after dropping tasklist_lock, so the task is
+                // already gone (ESRCH) while set_tid still answers EEXIST
+                // (seen once on 7.3.4 arm64). Retry for up to a second.
+                let set_tid = || {
+                    // SAFETY: the child runs only the init body below
+                    // (forks and pause) and never returns.
+                    unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1, pid]) }
+                };
+                let mut r = set_tid();
+                for _ in 0..1000 {
+                    if r.as_ref().err() != Some(&Errno::EEXIST) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    r = set_tid();
+                }
+                match r {
                     Ok(f) => {
                         placed = Placed::SetTid;
                         Ok(f)
