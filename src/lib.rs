@@ -34,15 +34,20 @@ pub mod raw;
 mod sys;
 
 // Features, one job per file.
+pub mod exec;
 pub mod handle;
 pub mod info;
+pub mod io;
+pub mod mount;
 pub mod ns;
 pub mod pidfd;
 pub mod probe;
 pub mod proc;
 pub mod process;
 pub mod signal;
+pub mod signalfd;
 pub mod spawn;
+pub mod time;
 pub mod translate;
 pub mod wait;
 
@@ -56,6 +61,8 @@ pub mod hooks;
 #[doc(inline)]
 pub use errno::{Errno, Result, retry_on_intr};
 #[doc(inline)]
+pub use exec::{EXEC_MAX_ARGS, execve, execveat};
+#[doc(inline)]
 pub use flags::{
     AtFlags, CloneFlags, InfoMask, NsFlags, OFlags, PidfdFlags, SignalFlags, WaitOptions,
 };
@@ -67,6 +74,8 @@ pub use handle::{
 };
 #[doc(inline)]
 pub use info::{PIDFD_INFO_SIZE, PidfdInfo, pidfd_get_info, pidfd_id};
+#[doc(inline)]
+pub use mount::{MountFlags, UnmountFlags, mount, umount};
 #[doc(inline)]
 pub use ns::{
     NsType, ns_get_mntns_id, ns_get_nstype, ns_get_owner_uid, ns_get_parent, ns_get_pid_from_pidns,
@@ -81,17 +90,22 @@ pub use pidfd::{
 #[doc(inline)]
 pub use probe::{Features, KernelRelease};
 #[doc(inline)]
-pub use proc::{pidfd_from_procfd, procfd_from_pidfd};
+pub use proc::{pidfd_from_procfd, proc_start_time, procfd_from_pidfd};
 #[doc(inline)]
-pub use process::{getpid, gettid};
+pub use process::{
+    RebootCommand, child_subreaper, exit_group, getpid, getppid, gettid, kill, name, reboot,
+    set_child_subreaper, set_name, set_parent_death_signal, setpgid, setsid, sync,
+};
 #[doc(inline)]
-pub use signal::SigInfo;
+pub use signal::{SigInfo, SigSet, SigmaskHow, sigprocmask, sigtimedwait};
+#[doc(inline)]
+pub use signalfd::{SfdFlags, SignalfdInfo, signalfd, signalfd_read, signalfd_set_mask};
 #[doc(inline)]
 pub use spawn::{Child, Forked, SPAWN_MAX_ARGS, fork_pidfd, spawn};
 #[doc(inline)]
 pub use translate::{DEFAULT_FORK_TIMEOUT, Method, Translator};
 #[doc(inline)]
-pub use wait::{WaitStatus, pidfd_wait};
+pub use wait::{WaitId, WaitStatus, Waited, pidfd_wait, waitid};
 
 /// How this process enters the kernel on i386.
 ///
