@@ -51,6 +51,9 @@ pub mod time;
 pub mod translate;
 pub mod wait;
 
+#[cfg(feature = "rt")]
+pub mod rt;
+
 #[cfg(feature = "test-hooks")]
 #[doc(hidden)]
 pub mod fuzzing;

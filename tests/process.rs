@@ -193,9 +193,20 @@ fn reboot_in_a_pid_namespace() {
     }
     // A user namespace's root without a pid namespace of its own: the
     // machine's reboot needs CAP_SYS_BOOT in the first user namespace.
+    // Under qemu-user the emulator's own threads make unshare(NEWUSER)
+    // EINVAL (a multithreaded process cannot change user namespace).
     in_child(|| {
-        // SAFETY: unshare on this single-threaded forked child.
-        assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWUSER) }, 0);
+        // SAFETY: unshare on this (natively) single-threaded forked child.
+        let r = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
+        if QEMU {
+            assert_eq!(r, -1);
+            assert_eq!(
+                std::io::Error::last_os_error().raw_os_error(),
+                Some(libc::EINVAL)
+            );
+            return;
+        }
+        assert_eq!(r, 0);
         assert_eq!(pidfs::reboot(RebootCommand::PowerOff), Err(Errno::EPERM));
         assert_eq!(pidfs::reboot(RebootCommand::CadOff), Err(Errno::EPERM));
     });
