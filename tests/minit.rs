@@ -452,6 +452,6 @@ fn minit_usage_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim(),
-        "minit: read(/nonexistent/conf): ENOENT (os error 2): No such file or directory"
+        "minit: read(/nonexistent/conf): ENOENT (os error 2)"
     );
 }
