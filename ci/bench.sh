@@ -2,24 +2,43 @@
 # Builds every bench (and bench/examples/bench_report) natively and as static
 # musl binaries for i686 and aarch64 (checked with `file`), then runs each
 # bench binary once in criterion's quick mode the way a user on a board
-# would (`./handles-xxxx --bench --quick`): x86_64 and i686 natively, side
-# by side with the C anchor (../shared/anchor/anchor.c, built here for
-# x86_64 and -m32), aarch64 under qemu-aarch64-static (no anchor: no
-# aarch64 C compiler here; nsfs ioctls and PIDFD_GET_INFO print
-# "unsupported here: ENOTTY" there). Ends with bench_report's one-screen
-# table per target. Needs root (the benches' target lives in a new pid
-# namespace). Takes about 3 minutes with the builds cached.
+# would (`./handles-xxxx --bench --quick`): x86_64 and i686 natively,
+# aarch64 under qemu-aarch64-static (where the nsfs ioctls and
+# PIDFD_GET_INFO print "unsupported here: ENOTTY"), each side by side with
+# the project's C baseline (bench/c/baseline.c: the same kernel work from
+# C with raw syscalls, built here static for x86_64, -m32 and, when
+# aarch64-linux-gnu-gcc is installed, aarch64). Ends with bench_report's
+# one-screen table per target. Needs root (the benches' target lives in a
+# new pid namespace). Takes about 3 minutes with the builds cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 el() { echo "+$(( $(date +%s) - start ))s"; }
 
-# ../shared next to the checkout (or next to the main checkout of a worktree).
-anchor_src=${PIDFS_ANCHOR_SRC:-../shared/anchor/anchor.c}
-[ -f "$anchor_src" ] || anchor_src="$(git rev-parse --path-format=absolute --git-common-dir)/../../shared/anchor/anchor.c"
-mkdir -p target/anchor
-gcc -O2 -static "$anchor_src" -o target/anchor/anchor-x86_64
-gcc -O2 -static -m32 "$anchor_src" -o target/anchor/anchor-i686
+# The C baseline, static, one binary per arch in target/c-baseline/.
+cb=target/c-baseline
+src=bench/c/baseline.c
+mkdir -p "$cb" target/bench-ci
+gcc -O2 -static -Wall "$src" -o "$cb/c-baseline-x86_64"
+# gcc -m32 finds the kernel's <asm/...> headers through the /usr/include/asm
+# link of Debian's gcc-multilib; that package conflicts with the Debian
+# cross compilers, so without it take them from the native multiarch
+# directory (the x86 uapi headers serve both -m32 and -m64, as the link does).
+m32=(-m32)
+if ! echo '#include <asm/ioctls.h>' | gcc -m32 -E -x c - >/dev/null 2>&1; then
+  m32+=(-idirafter "/usr/include/$(gcc -print-multiarch)")
+fi
+gcc -O2 -static -Wall "${m32[@]}" "$src" -o "$cb/c-baseline-i686"
+cb_aarch64=
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+  aarch64-linux-gnu-gcc -O2 -static -Wall "$src" -o "$cb/c-baseline-aarch64"
+  cb_aarch64=$PWD/$cb/c-baseline-aarch64
+else
+  echo "no aarch64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu): aarch64 runs without C columns"
+fi
+for f in "$cb"/c-baseline-*; do
+  file "$f" | grep -q 'statically linked' || { file "$f" >&2; echo "$f is not static" >&2; exit 1; }
+done
 
 T32=i686-unknown-linux-musl
 TA=aarch64-unknown-linux-musl
@@ -29,16 +48,16 @@ echo "== build ($(el))"
 # cargo names each bench executable (tests/translate.rs builds a
 # translate-<hash> too, so the name alone is ambiguous): keep its list.
 build() { # [--target t]
-  local log=target/anchor/build.log
+  local log=target/bench-ci/build.log
   if ! cargo bench -p pidfs-bench --no-run "$@" >"$log" 2>&1; then cat "$log" >&2; return 1; fi
   sed -n 's/.*Executable benches\/\([a-z_]*\)\.rs (\(.*\))/\1 \2/p' "$log"
   cargo build -q --release -p pidfs-bench --example bench_report "$@"
 }
-build >target/anchor/benches-native.txt
-for t in $T32 $TA; do build --target "$t" >"target/anchor/benches-$t.txt"; done
+build >target/bench-ci/benches-native.txt
+for t in $T32 $TA; do build --target "$t" >"target/bench-ci/benches-$t.txt"; done
 
 # The executable of bench $2 for target $1 (native, or a triple).
-bin() { awk -v b="$2" '$1 == b { print $2 }' "target/anchor/benches-$1.txt"; }
+bin() { awk -v b="$2" '$1 == b { print $2 }' "target/bench-ci/benches-$1.txt"; }
 
 echo "== static check ($(el))"
 for t in $T32 $TA; do
@@ -54,23 +73,25 @@ for t in $T32 $TA; do
 done
 
 quick="--bench --quick --noplot --warm-up-time 0.1 --measurement-time 0.3"
-show='ratio|anchor|ns/op|entry|unsupported|target pid'
-run() { # target runner anchor
-  local t=$1 runner=$2 anchor=$3
+show='ratio|C baseline|ns/op|entry|unsupported|target pid'
+run() { # target runner c-baseline
+  local t=$1 runner=$2 c=$3
   for b in $benches; do
     echo "-- $t $b ($(el))"
-    PIDFS_ANCHOR=$anchor PIDFS_ANCHOR_ITERS=50000 $runner "$(bin "$t" "$b")" $quick 2>&1 | grep -E "$show"
+    PIDFS_C_BASELINE=$c PIDFS_C_BASELINE_RUNNER=$runner PIDFS_C_BASELINE_ITERS=50000 \
+      $runner "$(bin "$t" "$b")" $quick 2>&1 | grep -E "$show"
   done
 }
 echo "== x86_64 ($(el))"
-run native "" "$PWD/target/anchor/anchor-x86_64"
+run native "" "$PWD/$cb/c-baseline-x86_64"
 echo "== i686 ($(el))"
-run $T32 "" "$PWD/target/anchor/anchor-i686"
+run $T32 "" "$PWD/$cb/c-baseline-i686"
 echo "== aarch64, qemu-user ($(el))"
-run $TA qemu-aarch64-static ""
+run $TA qemu-aarch64-static "$cb_aarch64"
 
 echo "== bench_report ($(el))"
-PIDFS_REPORT_ROUNDS=2 target/release/examples/bench_report
-PIDFS_REPORT_ROUNDS=2 target/$T32/release/examples/bench_report
-PIDFS_REPORT_ROUNDS=1 qemu-aarch64-static target/$TA/release/examples/bench_report
+PIDFS_C_BASELINE=$cb/c-baseline-x86_64 PIDFS_REPORT_ROUNDS=2 target/release/examples/bench_report
+PIDFS_C_BASELINE=$cb/c-baseline-i686 PIDFS_REPORT_ROUNDS=2 target/$T32/release/examples/bench_report
+PIDFS_C_BASELINE=$cb_aarch64 PIDFS_C_BASELINE_RUNNER=qemu-aarch64-static PIDFS_REPORT_ROUNDS=1 \
+  qemu-aarch64-static target/$TA/release/examples/bench_report
 echo "== bench.sh done ($(el))"

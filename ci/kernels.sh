@@ -219,7 +219,7 @@ log "kernels ready in ${DOWNLOAD_S}s"
 
 # ---------------------------------------------------------------- builds
 TB=$(now)
-# Tools: qemu-system from bookworm-backports (RECIPES section 2) and the musl targets.
+# Tools: qemu-system from bookworm-backports (as ci/setup.sh takes qemu-user) and the musl targets.
 need_qemu=()
 for row in "${SEL[@]}"; do
   case ${row##*|} in
@@ -229,7 +229,7 @@ for row in "${SEL[@]}"; do
 done
 if [ ${#need_qemu[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || [ -n "${PIDFS_NO_INSTALL:-}" ] || ! command -v apt-get >/dev/null; then
-    log "missing ${need_qemu[*]}: install qemu-system-x86 and qemu-system-arm (RECIPES.md section 2)"; exit 1
+    log "missing ${need_qemu[*]}: install qemu-system-x86 and qemu-system-arm from bookworm-backports"; exit 1
   fi
   log "installing qemu-system-x86 qemu-system-arm from bookworm-backports (missing ${need_qemu[*]})"
   if [ ! -e /etc/apt/sources.list.d/backports.sources ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
@@ -256,7 +256,7 @@ for a in "${!NEED_T[@]}"; do
   fi
 done
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-rust-lld}
-# criterion >= 0.8 compiles a little C for i686 musl (RECIPES section 7).
+# criterion >= 0.8 compiles a little C for i686 musl: gcc -m32 serves.
 export CC_i686_unknown_linux_musl=${CC_i686_unknown_linux_musl:-gcc}
 export CFLAGS_i686_unknown_linux_musl=${CFLAGS_i686_unknown_linux_musl:--m32}
 

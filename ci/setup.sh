@@ -18,6 +18,12 @@ command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
+# Optional: the aarch64 build of the C baseline (bench/c/baseline.c, run
+# under qemu-user by ci/bench.sh). Debian's cross compilers conflict with
+# gcc-multilib: where that is installed, leave it and go without.
+if ! command -v aarch64-linux-gnu-gcc >/dev/null && ! dpkg -s gcc-multilib >/dev/null 2>&1; then
+  need_apt+=(gcc-aarch64-linux-gnu)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"
   if ! ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
@@ -36,6 +42,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     case $p in
       qemu-*) apt-get install -y -q=2 -t "${codename}-backports" --no-install-recommends "$p" ;;
       libc6-dev-i386) apt-get install -y -q=2 libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev" ;;
+      gcc-aarch64-linux-gnu)
+        apt-get install -y -q=2 --no-install-recommends --no-remove gcc-aarch64-linux-gnu libc6-dev-arm64-cross ||
+          log "gcc-aarch64-linux-gnu not installed: the aarch64 benches run without the C baseline" ;;
     esac
   done
 fi

@@ -2,7 +2,7 @@
 # The test command of README.md, and what .ci/run runs: installs what it
 # needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
 # (native, IA32 emulation) and aarch64 (qemu-user), no_std builds, benches
-# (built, plus quick runs against the C anchor), fuzzing, the cross-arch
+# (built, plus quick runs against the C baseline), fuzzing, the cross-arch
 # handle exchange and the real-kernel matrix. Ends with one line per
 # target and a total.
 set -euo pipefail
@@ -56,7 +56,7 @@ run_tests no_std-i686 $T32 --no-default-features --lib
 run_tests aarch64 $TA
 run_tests no_std-aarch64 $TA --no-default-features --lib
 
-step "benches: build (native and cross), quick runs against the C anchor"
+step "benches: build (native and cross), quick runs against the C baseline"
 bash ci/bench.sh 2>&1 | tee "$logs/bench.log"
 
 step "handles across architectures (x86_64 <-> i686, aarch64)"

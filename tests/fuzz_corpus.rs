@@ -1,5 +1,7 @@
-//! Replays every checked-in fuzz seed (`fuzz/corpus/<target>/`) through
-//! the fuzz targets' bodies (`pidfs::fuzzing::*`) as ordinary tests, on all
+//! Replays every checked-in fuzz seed (`fuzz/corpus/<target>/`, read
+//! through the link `tests/seeds`, which is how the seeds reach the
+//! published crate: cargo never packages a file of the nested `fuzz`
+//! package) through the fuzz targets' bodies (`pidfs::fuzzing::*`) as ordinary tests, on all
 //! three targets: the decoders never panic on any of them and every
 //! invariant the fuzz targets check holds. The seeds are embedded at build
 //! time (so the replay also runs in the kernel-matrix VM, where the source
@@ -13,7 +15,7 @@ use std::path::PathBuf;
 
 macro_rules! seeds {
     ($target:literal: $($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../fuzz/corpus/", $target, "/", $name)) as &[u8])),*]
+        &[$(($name, include_bytes!(concat!("seeds/", $target, "/", $name)) as &[u8])),*]
     };
 }
 
@@ -27,7 +29,7 @@ fn replay(target: &str, seeds: &[(&str, &[u8])]) {
         assert_eq!(r.ok(), Some(true), "{target}/{name} failed");
     }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
+        .join("tests/seeds")
         .join(target);
     match std::fs::read_dir(&dir) {
         Ok(rd) => {

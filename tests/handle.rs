@@ -410,7 +410,7 @@ fn file_handle_capacity_and_payload() {
 fn fuzz_corpus_replay() {
     macro_rules! seeds {
         ($($name:literal),* $(,)?) => {
-            &[$(($name, include_bytes!(concat!("../fuzz/corpus/file_handle_decode/", $name)) as &[u8])),*]
+            &[$(($name, include_bytes!(concat!("seeds/file_handle_decode/", $name)) as &[u8])),*]
         };
     }
     const SEEDS: &[(&str, &[u8])] = seeds![
@@ -438,7 +438,7 @@ fn fuzz_corpus_replay() {
         let _ = name;
     }
     assert_eq!(PidfsHandle::from_bytes(SEEDS[0].1).map(|h| h.id()), Ok(42));
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/file_handle_decode");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/seeds/file_handle_decode");
     match std::fs::read_dir(&dir) {
         Ok(rd) => {
             let mut n = 0;

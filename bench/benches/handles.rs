@@ -1,5 +1,5 @@
 //! The three ways a program re-finds a process it named earlier, side by
-//! side on one target (pid 1 of a new pid namespace, like the C anchor's):
+//! side on one target (pid 1 of a new pid namespace, like the C baseline's):
 //!
 //! - pidfs handle round trip: pidfd -> `PidfsHandle` -> 16 bytes ->
 //!   `PidfsHandle` -> pidfd (and the close), and its two halves
@@ -10,7 +10,8 @@
 //! - reading `/proc/<pid>/status` (`NSpid:`).
 //!
 //! Prints same-run medians, fork/pidfs and /proc/pidfs ratios, and pidfs
-//! against the C anchor's `handle_roundtrip` when `PIDFS_ANCHOR` names it.
+//! against the C baseline's `handle_roundtrip` when `PIDFS_C_BASELINE` names
+//! it.
 //! `cargo bench --bench handles`; needs root for the new pid namespace. On
 //! kernels without pidfs handles (before 6.14) or under qemu-user the
 //! unsupported cases print their errno instead of timing.
@@ -30,7 +31,8 @@ struct LibcFileHandle {
 
 /// The same round trip with libc: name_to_handle_at, copy out the 16
 /// bytes, copy them back, open_by_handle_at(mount, ...), close. `mount` is
-/// FD_PIDFS_ROOT (-10002, as pidfs on 6.17+) or a pidfd (as the C anchor).
+/// FD_PIDFS_ROOT (-10002, as pidfs on 6.17+) or a pidfd (as pidfs and the C baseline
+/// before 6.17).
 fn libc_round_trip(pidfd: i32, mount: i32) -> Result<OwnedFd, i32> {
     let mut fh = LibcFileHandle {
         handle_bytes: 128,
@@ -141,8 +143,8 @@ fn main() {
     support::ratio_opt(grp, p, ("/proc status NSpid", proc));
     support::ratio_opt(grp, p, ("libc handle round trip", lrt));
     support::ratio_opt(grp, p, ("libc round trip, pidfd as mount", lpm));
-    support::vs_anchor_opt(grp, "handle_roundtrip", rt);
-    support::vs_anchor_opt(grp, "proc_nspid", proc);
-    support::vs_anchor_opt(grp, "fork_translate", fork);
+    support::vs_c_opt(grp, "handle_roundtrip", rt);
+    support::vs_c_opt(grp, "proc_nspid", proc);
+    support::vs_c_opt(grp, "fork_translate", fork);
     c.final_summary();
 }

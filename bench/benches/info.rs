@@ -2,8 +2,8 @@
 //! that gives the same answer from `/proc` (the pidfd's fdinfo `Pid:`,
 //! `/proc/<pid>/status`, then `pidfd_send_signal(pidfd, 0)` for liveness),
 //! on a target in a new pid namespace. Prints same-run medians, the
-//! fallback/ioctl ratio, and pidfs against the C anchor's `get_info` when
-//! `PIDFS_ANCHOR` names it. Under qemu-user (and before 6.13) the ioctl
+//! fallback/ioctl ratio, and pidfs against the C baseline's `get_info` when
+//! `PIDFS_C_BASELINE` names it. Under qemu-user (and before 6.13) the ioctl
 //! prints "unsupported here: ENOTTY" and only the fallback is timed.
 
 use criterion::Criterion;
@@ -32,6 +32,6 @@ fn main() {
     ];
     support::report_opt(grp, &rows);
     support::ratio_opt(grp, rows[0], rows[1]);
-    support::vs_anchor_opt(grp, "get_info", ioctl);
+    support::vs_c_opt(grp, "get_info", ioctl);
     c.final_summary();
 }

@@ -1,8 +1,8 @@
 //! getpid through pidfs's raw entry vs `sc::syscall!` (x86_64/aarch64) vs
 //! `libc::syscall` vs `libc::getpid`, measured in the same run; on i686
 //! both entry paths (vDSO `__kernel_vsyscall` and `int 0x80`). Prints the
-//! baseline/pidfs ratios and, with `PIDFS_ANCHOR` set, pidfs against the C
-//! anchor's raw `syscall(SYS_getpid)`.
+//! baseline/pidfs ratios and, with `PIDFS_C_BASELINE` set, pidfs against the
+//! C baseline's raw `syscall(SYS_getpid)`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
     for row in &rows[1..] {
         support::ratio("syscall", rows[0], *row);
     }
-    support::vs_anchor("syscall", "getpid", rows[0].1);
+    support::vs_c("syscall", "getpid", rows[0].1);
 }
 
 criterion_group!(benches, bench);

@@ -4,10 +4,10 @@
 //! fork method (double fork + setns + SCM_CREDENTIALS) and /proc (`NSpid:`
 //! of one status file for the "in" direction; a scan of /proc for
 //! "from"), for one pid (the namespace's init, pid 1 there, as in the C
-//! anchor) and for [`support::NS_PIDS`] pids in a loop (the init and its 99
-//! children). Prints same-run medians, the baseline/ioctl ratios and pidfs
-//! against the C anchor's `ns_ioctl`, `proc_nspid` and `fork_translate`
-//! when `PIDFS_ANCHOR` names it. Needs root (the new pid namespace; the
+//! baseline) and for [`support::NS_PIDS`] pids in a loop (the init and its
+//! 99 children). Prints same-run medians, the baseline/ioctl ratios and
+//! pidfs against the C baseline's `ns_ioctl`, `proc_nspid` and
+//! `fork_translate` when `PIDFS_C_BASELINE` names it. Needs root (the new pid namespace; the
 //! fork method's `setns`). Under qemu-user (and before 6.11) the ioctl
 //! rows print "unsupported here: ENOTTY". 100 pids through the /proc scan
 //! take most of a second each, so criterion leaves that one out, and the
@@ -102,10 +102,10 @@ fn main() {
     if let Some(&scan) = many.get(4) {
         support::ratio_opt(grp, many[0], scan);
     }
-    support::vs_anchor_opt(grp, "ns_ioctl", one[6].1);
-    support::vs_anchor_opt(grp, "ns_ioctl", one[0].1);
-    support::vs_anchor_opt(grp, "proc_nspid", one[7].1);
-    support::vs_anchor_opt(grp, "proc_nspid", one[5].1);
-    support::vs_anchor_opt(grp, "fork_translate", one[1].1);
+    support::vs_c_opt(grp, "ns_ioctl", one[6].1);
+    support::vs_c_opt(grp, "ns_ioctl", one[0].1);
+    support::vs_c_opt(grp, "proc_nspid", one[7].1);
+    support::vs_c_opt(grp, "proc_nspid", one[5].1);
+    support::vs_c_opt(grp, "fork_translate", one[1].1);
     c.final_summary();
 }

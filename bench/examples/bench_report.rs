@@ -1,24 +1,28 @@
 //! One screen with the answer: every pidfs operation the benches time,
 //! measured briefly, side by side with the same kernel work issued from C
-//! (`../shared/anchor/anchor.c`) and with the fork-based translation.
+//! (the C baseline, `bench/c/baseline.c`) and with the fork-based
+//! translation.
 //!
 //! ```text
-//! cargo run --release --example bench_report
+//! cargo run --release -p pidfs-bench --example bench_report
 //! ```
 //!
-//! Runs as root (the target lives in a new pid namespace, as the anchor's
-//! does). The C anchor is found through `PIDFS_ANCHOR`, else
-//! `target/anchor/anchor-<arch>` (ci/bench.sh builds it), else
-//! `anchor-<arch>` or `anchor` next to this binary; without it the C columns
-//! stay empty. On a board: build with `--target i686-unknown-linux-musl`
-//! (static), copy `target/i686-unknown-linux-musl/release/examples/bench_report`
-//! (and `target/anchor/anchor-i686`) and run it there.
+//! Runs as root (the target lives in a new pid namespace, as the C
+//! baseline's does). The compiled C baseline is found through
+//! `PIDFS_C_BASELINE` (run through `PIDFS_C_BASELINE_RUNNER` when set, e.g.
+//! `qemu-aarch64-static`), else `target/c-baseline/c-baseline-<arch>`
+//! (ci/bench.sh builds it), else `c-baseline-<arch>` or `c-baseline` next to
+//! this binary; without it the C columns stay empty. On a board: build with
+//! `--target i686-unknown-linux-musl` (static), copy
+//! `target/i686-unknown-linux-musl/release/examples/bench_report` (and
+//! `target/c-baseline/c-baseline-i686`) and run it there.
 //!
-//! Each of `PIDFS_REPORT_ROUNDS` rounds (default 3) runs the anchor once
-//! and then every pidfs measurement (operations under 100 µs three
+//! Each of `PIDFS_REPORT_ROUNDS` rounds (default 3) runs the C baseline
+//! once and then every pidfs measurement (operations under 100 µs three
 //! times); each cell is the minimum over rounds of that round's value (the
-//! anchor's mean, pidfs's median of 15 batches), which keeps a busy
-//! machine's spikes out of the ratios.
+//! C baseline's mean, pidfs's median of 15 batches), which keeps a busy
+//! machine's spikes out of the ratios. The verdicts at the end are the
+//! checks of README.md's "Performance targets".
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -29,8 +33,8 @@ use support::{Ops, R};
 /// One operation of the table.
 struct Op<'a> {
     name: &'static str,
-    /// The anchor's name for the same kernel work.
-    anchor: Option<&'static str>,
+    /// The C baseline's name for the same kernel work.
+    c_name: Option<&'static str>,
     /// The fork-based row this one is compared with.
     fork: Option<&'static str>,
     f: Box<dyn Fn() -> R<i64> + 'a>,
@@ -38,13 +42,13 @@ struct Op<'a> {
 
 fn op<'a, T>(
     name: &'static str,
-    anchor: Option<&'static str>,
+    c_name: Option<&'static str>,
     fork: Option<&'static str>,
     f: impl Fn() -> R<T> + 'a,
 ) -> Op<'a> {
     Op {
         name,
-        anchor,
+        c_name,
         fork,
         f: Box::new(move || f().map(|_| 0)),
     }
@@ -68,12 +72,12 @@ fn arch() -> &'static str {
     }
 }
 
-fn find_anchor() -> Option<String> {
-    if let Ok(p) = std::env::var("PIDFS_ANCHOR") {
+fn find_c_baseline() -> Option<String> {
+    if let Ok(p) = std::env::var("PIDFS_C_BASELINE") {
         return (!p.is_empty()).then_some(p);
     }
     let mut c = vec![std::path::PathBuf::from(format!(
-        "target/anchor/anchor-{}",
+        "target/c-baseline/c-baseline-{}",
         arch()
     ))];
     if let Some(dir) = std::env::current_exe()
@@ -81,11 +85,11 @@ fn find_anchor() -> Option<String> {
         .and_then(|e| e.parent().map(Into::into))
     {
         let dir: std::path::PathBuf = dir;
-        c.push(dir.join(format!("anchor-{}", arch())));
-        c.push(dir.join("anchor"));
-        // target/<triple>/release/examples -> target/anchor
+        c.push(dir.join(format!("c-baseline-{}", arch())));
+        c.push(dir.join("c-baseline"));
+        // target/<triple>/release/examples -> target/c-baseline
         for up in dir.ancestors().skip(1).take(3) {
-            c.push(up.join("anchor").join(format!("anchor-{}", arch())));
+            c.push(up.join("c-baseline").join(format!("c-baseline-{}", arch())));
         }
     }
     c.into_iter()
@@ -210,7 +214,7 @@ fn main() {
         op(FORK100, None, None, || ops.loop_fork()),
     ];
 
-    let anchor = find_anchor();
+    let c_baseline = find_c_baseline();
     let mut c: HashMap<String, f64> = HashMap::new();
     let mut p: HashMap<String, f64> = HashMap::new();
     let mut errs: HashMap<&str, pidfs::Errno> = HashMap::new();
@@ -225,8 +229,8 @@ fn main() {
         std::hint::black_box(pidfs::getpid());
     }
     for _ in 0..rounds {
-        if let Some(bin) = &anchor
-            && let Some(m) = support::run_anchor(bin, "20000", "50")
+        if let Some(bin) = &c_baseline
+            && let Some(m) = support::run_c_baseline(bin, "20000", "50")
         {
             for (k, v) in m {
                 min_into(&mut c, &k, v);
@@ -246,7 +250,7 @@ fn main() {
                 min_into(&mut p, o.name, v);
             }
         }
-        // The anchor reports a mean over its 50 fork translations: the
+        // The C baseline reports a mean over its 50 fork translations: the
         // same statistic for pidfs's, as the fair twin on a busy machine.
         if !errs.contains_key(FORK) {
             let t = std::time::Instant::now();
@@ -275,7 +279,7 @@ fn main() {
         i386_entry()
     );
     println!(
-        "target: pid {} = pid {} in {} pid namespace; C anchor: {}; {rounds} rounds, min of medians",
+        "target: pid {} = pid {} in {} pid namespace; C baseline: {}; {rounds} rounds, min of medians",
         ops.t.pid,
         ops.t.pid_in_ns,
         if ops.t.new_pidns {
@@ -283,10 +287,12 @@ fn main() {
         } else {
             "the caller's"
         },
-        anchor.as_deref().unwrap_or("not found (set PIDFS_ANCHOR)")
+        c_baseline
+            .as_deref()
+            .unwrap_or("not found (set PIDFS_C_BASELINE)")
     );
     println!();
-    println!("| operation | pidfs median | C anchor | pidfs/C | vs fork-based |");
+    println!("| operation | pidfs median | C baseline | pidfs/C | vs fork-based |");
     println!("|---|---|---|---|---|");
     let mut over = Vec::new();
     let mut other = Vec::new();
@@ -299,9 +305,9 @@ fn main() {
             );
             continue;
         };
-        let cv = o.anchor.and_then(|a| c.get(a)).copied();
+        let cv = o.c_name.and_then(|a| c.get(a)).copied();
         let pc = cv.map(|cv| ns / cv);
-        if let (Some(r), Some(a)) = (pc, o.anchor) {
+        if let (Some(r), Some(a)) = (pc, o.c_name) {
             if NOT_SAME_WORK.contains(&o.name) {
                 other.push(format!("{} ({a}) {r:.2}x", o.name.trim()));
             } else if r > 1.10 {
@@ -319,13 +325,13 @@ fn main() {
         );
     }
     println!();
-    // The acceptance checks of DESIGN.md "Performance targets".
+    // The acceptance checks of README.md "Performance targets".
     if c.is_empty() {
-        println!("no C anchor: pidfs/C not measured");
+        println!("no C baseline: pidfs/C not measured");
     } else if over.is_empty() {
         println!("every pidfs operation with a C twin is within 1.10x of it");
     } else {
-        println!("over 1.10x of the C anchor: {}", over.join(", "));
+        println!("over 1.10x of the C baseline: {}", over.join(", "));
     }
     if !other.is_empty() {
         println!(
@@ -333,29 +339,30 @@ fn main() {
             other.join(", ")
         );
     }
-    for (name, anchor_name) in [
+    for (name, c_name) in [
         ("handle round trip", "handle_roundtrip"),
         ("nsfs NS_GET_PID_FROM_PIDNS", "ns_ioctl"),
     ] {
         let ours = p.get(FORK).zip(p.get(name)).map(|(f, x)| f / x);
         let theirs = c
             .get("fork_translate")
-            .zip(c.get(anchor_name))
+            .zip(c.get(c_name))
             .map(|(f, x)| f / x);
         match (ours, theirs) {
             (Some(o), Some(t)) => println!(
-                "fork/{name}: pidfs {o:.0}x, C anchor {t:.0}x: {}",
+                "fork/{name}: pidfs {o:.0}x, C baseline {t:.0}x: {}",
                 if o >= 0.9 * t {
-                    "at least the anchor's minus 10%"
+                    "at least the C baseline's minus 10%"
                 } else {
-                    "BELOW the anchor's minus 10%"
+                    "BELOW the C baseline's minus 10%"
                 }
             ),
             (Some(o), None) => println!("fork/{name}: pidfs {o:.0}x"),
             _ => {}
         }
-        // DESIGN.md's reference ratios of the anchor (fork 244 µs / 277 µs).
-        let reference = match (arch(), anchor_name) {
+        // The reference ratios of README.md "Performance targets" (one C
+        // measurement: fork 244 µs / 277 µs on x86_64 / i686).
+        let reference = match (arch(), c_name) {
             ("x86_64", "handle_roundtrip") => Some(90.0),
             ("x86_64", _) => Some(812.0),
             ("i686", "handle_roundtrip") => Some(131.0),
@@ -364,14 +371,14 @@ fn main() {
         };
         if let (Some(o), Some(r)) = (ours, reference) {
             println!(
-                "fork/{name}: pidfs {o:.0}x vs DESIGN.md reference {r:.0}x minus 10% = {:.0}x: {}",
+                "fork/{name}: pidfs {o:.0}x vs README reference {r:.0}x minus 10% = {:.0}x: {}",
                 0.9 * r,
                 if o >= 0.9 * r { "met" } else { "missed" }
             );
         }
-        // pidfs's operation against the C anchor's fork translation.
+        // pidfs's operation against the C baseline's fork translation.
         if let (Some(cf), Some(x)) = (c.get("fork_translate"), p.get(name)) {
-            println!("C anchor's fork / pidfs {name}: {:.0}x", cf / x);
+            println!("C baseline's fork / pidfs {name}: {:.0}x", cf / x);
         }
     }
 }

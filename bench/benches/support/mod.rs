@@ -1,7 +1,7 @@
 //! Shared by the benches: a quick same-run median (to print ratios between
 //! pidfs and its baselines without parsing criterion's output) and the C
-//! anchor (`../shared/anchor/anchor.c`), run as a subprocess in the same
-//! bench run when `PIDFS_ANCHOR` names its binary.
+//! baseline (`bench/c/baseline.c`), run as a subprocess in the same bench
+//! run when `PIDFS_C_BASELINE` names its compiled binary.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -68,25 +68,46 @@ pub fn ratio(group: &str, pidfs: (&str, f64), baseline: (&str, f64)) {
     );
 }
 
-/// The anchor's `name  X ns/op` results, if `PIDFS_ANCHOR` points at the
-/// compiled `anchor.c` (ci/anchor.sh builds it). Run once per process.
-pub fn anchor() -> Option<&'static HashMap<String, f64>> {
+/// The C baseline's `name  X ns/op` results, if `PIDFS_C_BASELINE` names
+/// the compiled `bench/c/baseline.c` (ci/bench.sh builds it into
+/// `target/c-baseline/`). `PIDFS_C_BASELINE_ITERS` sets its iteration count
+/// (default 200000), `PIDFS_C_BASELINE_RUNNER` a program to run it with
+/// (`qemu-aarch64-static`). Run once per process.
+pub fn c_baseline() -> Option<&'static HashMap<String, f64>> {
     static A: OnceLock<Option<HashMap<String, f64>>> = OnceLock::new();
     A.get_or_init(|| {
-        let bin = std::env::var("PIDFS_ANCHOR").ok()?;
-        let iters = std::env::var("PIDFS_ANCHOR_ITERS").unwrap_or_else(|_| "200000".into());
-        run_anchor(&bin, &iters, "200")
+        let bin = std::env::var("PIDFS_C_BASELINE")
+            .ok()
+            .filter(|b| !b.is_empty())?;
+        let iters = std::env::var("PIDFS_C_BASELINE_ITERS").unwrap_or_else(|_| "200000".into());
+        run_c_baseline(&bin, &iters, "200")
     })
     .as_ref()
 }
 
-/// Runs the compiled anchor once (`anchor ITERS FORK_ITERS`) and parses its
-/// `name  X ns/op` lines.
-pub fn run_anchor(bin: &str, iters: &str, fork_iters: &str) -> Option<HashMap<String, f64>> {
-    let out = std::process::Command::new(bin)
-        .args([iters, fork_iters])
-        .output()
-        .ok()?;
+/// Runs the compiled C baseline once (`c-baseline ITERS FORK_ITERS`,
+/// through `PIDFS_C_BASELINE_RUNNER` when set) and parses its
+/// `name  X ns/op` lines (operations the kernel refuses print
+/// `name unsupported here: ERRNO` and are left out).
+pub fn run_c_baseline(bin: &str, iters: &str, fork_iters: &str) -> Option<HashMap<String, f64>> {
+    let runner = std::env::var("PIDFS_C_BASELINE_RUNNER")
+        .ok()
+        .filter(|r| !r.is_empty());
+    let mut cmd = match &runner {
+        Some(r) => {
+            let mut c = std::process::Command::new(r);
+            c.arg(bin);
+            c
+        }
+        None => std::process::Command::new(bin),
+    };
+    let out = match cmd.args([iters, fork_iters]).output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("C baseline {bin}: {e}");
+            return None;
+        }
+    };
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut m = HashMap::new();
     for line in text.lines() {
@@ -98,20 +119,25 @@ pub fn run_anchor(bin: &str, iters: &str, fork_iters: &str) -> Option<HashMap<St
             m.insert(w[0].to_string(), v);
         }
     }
-    if m.is_empty() {
-        eprintln!("anchor at {bin} printed no results: {text}");
+    if !out.status.success() || m.is_empty() {
+        eprintln!(
+            "C baseline {bin} failed ({}): {text}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         None
     } else {
         Some(m)
     }
 }
 
-/// Prints pidfs vs the C anchor for one operation (`name` as anchor.c
-/// names it), and whether it is within the 1.10x target.
-pub fn vs_anchor(group: &str, name: &str, pidfs_ns: f64) {
-    match anchor().and_then(|m| m.get(name)) {
+/// Prints pidfs vs the C baseline for one operation (`name` as
+/// `bench/c/baseline.c` names it), and whether it is within the 1.10x
+/// target.
+pub fn vs_c(group: &str, name: &str, pidfs_ns: f64) {
+    match c_baseline().and_then(|m| m.get(name)) {
         Some(&c) => println!(
-            "{group:>10} anchor {name}: C {c:.1} ns/op, pidfs {pidfs_ns:.1} ns/op, pidfs/C = {:.3}x ({})",
+            "{group:>10} C baseline {name}: C {c:.1} ns/op, pidfs {pidfs_ns:.1} ns/op, pidfs/C = {:.3}x ({})",
             pidfs_ns / c,
             if pidfs_ns / c <= 1.10 {
                 "within 1.10x"
@@ -120,13 +146,13 @@ pub fn vs_anchor(group: &str, name: &str, pidfs_ns: f64) {
             }
         ),
         None => println!(
-            "{group:>10} anchor {name}: not measured (set PIDFS_ANCHOR to the compiled anchor.c)"
+            "{group:>10} C baseline {name}: not measured (set PIDFS_C_BASELINE to the compiled bench/c/baseline.c)"
         ),
     }
 }
 
-/// A process living as pid 1 of a new pid namespace, like the anchor's
-/// target: this process forks an "outer" child that `unshare`s
+/// A process living as pid 1 of a new pid namespace, like the C
+/// baseline's target: this process forks an "outer" child that `unshare`s
 /// `CLONE_NEWPID` and forks the target, which blocks reading a pipe until
 /// the fixture is dropped. Needs root (`CAP_SYS_ADMIN`); where `unshare`
 /// fails the target is a plain child in the caller's namespace
@@ -263,7 +289,7 @@ pub fn try_ns_per_op<T, E: std::fmt::Debug>(
 }
 
 /// The innermost `NSpid:` entry of `/proc/<pid>/status`, read like the
-/// anchor's `proc_nspid_last` (open, one read into a stack buffer, close)
+/// C baseline's `proc_nspid` (open, one read into a stack buffer, close)
 /// and parsed by `pidfs::parse`; no allocation.
 pub fn proc_nspid_last(path: &std::ffi::CStr) -> Option<i32> {
     let mut buf = [0u8; 4096];
@@ -352,13 +378,13 @@ impl Ops {
         std::os::fd::AsFd::as_fd(&self.t.nsfd)
     }
 
-    /// `pidfs::getpid()` (anchor: getpid).
+    /// `pidfs::getpid()` (C baseline: getpid).
     pub fn getpid(&self) -> R<i32> {
         Ok(pidfs::getpid())
     }
 
     /// pidfd -> `PidfsHandle` -> 16 bytes -> `PidfsHandle` -> pidfd, and
-    /// the close (anchor: handle_roundtrip).
+    /// the close (C baseline: handle_roundtrip).
     pub fn handle_roundtrip(&self) -> R<std::os::fd::OwnedFd> {
         let h = pidfs::pidfd_to_handle(self.pidfd())?;
         let bytes = black_box(h.to_bytes());
@@ -379,7 +405,7 @@ impl Ops {
         pidfs::pidfd_from_handle(&back, pidfs::OFlags::RDONLY)
     }
 
-    /// `ns_get_pid_from_pidns(ns, 1)` (anchor: ns_ioctl).
+    /// `ns_get_pid_from_pidns(ns, 1)` (C baseline: ns_ioctl).
     pub fn ns_ioctl(&self) -> R<i32> {
         pidfs::ns_get_pid_from_pidns(self.nsfd(), self.t.pid_in_ns)
     }
@@ -390,7 +416,7 @@ impl Ops {
     }
 
     /// `Translator::with_method(Method::Fork).pid_from_pidns(ns, 1)`: the
-    /// LXCFS double fork + setns + SCM_CREDENTIALS (anchor: fork_translate).
+    /// LXCFS double fork + setns + SCM_CREDENTIALS (C baseline: fork_translate).
     pub fn translate_fork(&self) -> R<i32> {
         self.fork.pid_from_pidns(self.nsfd(), self.t.pid_in_ns)
     }
@@ -466,12 +492,12 @@ impl Ops {
     }
 
     /// One read of `/proc/<pid>/status`, parsed by `pidfs::parse`:
-    /// innermost `NSpid:` (anchor: proc_nspid).
+    /// innermost `NSpid:` (C baseline: proc_nspid).
     pub fn proc_nspid(&self) -> R<i32> {
         proc_nspid_last(&self.status_path).ok_or(pidfs::Errno::ESRCH)
     }
 
-    /// `pidfd_get_info(pidfd, PID)` (anchor: get_info); the errno of the
+    /// `pidfd_get_info(pidfd, PID)` (C baseline: get_info); the errno of the
     /// bare ioctl where it falls back (that is timed separately).
     pub fn get_info(&self) -> R<pidfs::PidfdInfo> {
         if let Some(e) = self.get_info_errno {
@@ -505,10 +531,10 @@ pub fn ratio_opt(group: &str, pidfs: (&str, Option<f64>), baseline: (&str, Optio
     }
 }
 
-/// [`vs_anchor`] when `pidfs_ns` was measured.
-pub fn vs_anchor_opt(group: &str, name: &str, pidfs_ns: Option<f64>) {
+/// [`vs_c`] when `pidfs_ns` was measured.
+pub fn vs_c_opt(group: &str, name: &str, pidfs_ns: Option<f64>) {
     if let Some(ns) = pidfs_ns {
-        vs_anchor(group, name, ns);
+        vs_c(group, name, ns);
     }
 }
 
@@ -522,8 +548,8 @@ pub fn report_opt(group: &str, rows: &[(&str, Option<f64>)]) {
     report(group, &got);
 }
 
-/// The errno of the bare 64-byte `PIDFD_GET_INFO` (as the anchor issues
-/// it), if it fails.
+/// The errno of the bare 64-byte `PIDFD_GET_INFO` (the request every
+/// kernel with the ioctl takes), if it fails.
 pub fn raw_get_info_errno(pidfd: std::os::fd::BorrowedFd<'_>) -> Option<pidfs::Errno> {
     use std::os::fd::AsRawFd;
     let mut info = [0u64; 8];
