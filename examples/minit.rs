@@ -58,7 +58,6 @@
 //! pidfs's `rt` feature) are the same program. Neither calls a C library:
 //! this one links musl (or glibc) only as std's runtime.
 
-
 #[path = "minit/core.rs"]
 #[allow(dead_code)]
 mod logic;

@@ -13,7 +13,7 @@ use core::ffi::CStr;
 /// pointer arrays live on the stack).
 pub const EXEC_MAX_ARGS: usize = 1024;
 
-fn pointers<'a>(list: &[&'a CStr], out: &mut [*const u8; EXEC_MAX_ARGS + 1]) -> Result<()> {
+fn pointers(list: &[&CStr], out: &mut [*const u8; EXEC_MAX_ARGS + 1]) -> Result<()> {
     if list.len() > EXEC_MAX_ARGS {
         return Err(Errno::E2BIG);
     }

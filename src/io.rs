@@ -48,7 +48,7 @@ pub fn write(fd: impl AsFd, buf: &[u8]) -> Result<usize> {
 /// Writes all of `buf`, retrying short writes and `EINTR`.
 ///
 /// # Errors
-/// As [`write`]; `EIO` if `write` returns 0.
+/// As [`write()`]; `EIO` if `write` returns 0.
 pub fn write_all(fd: impl AsFd, buf: &[u8]) -> Result<()> {
     sys::write_all(fd.as_fd(), buf)
 }

@@ -54,9 +54,10 @@
 //! - Nothing allocates: there is no `#[global_allocator]`; a program that
 //!   needs `alloc` brings its own.
 //!
-//! With the `std` feature also on (the default), std provides the panic
-//! handler and the program entry is std's own: use `rt` with
-//! `default-features = false`.
+//! With the `std` feature also on (the default), std provides the entry,
+//! the panic handler and the memory functions: `rt` then defines none of
+//! them (so an `--all-features` build links) and [`args`] stays empty. Use
+//! `rt` with `default-features = false`.
 #![allow(unsafe_code)]
 
 use crate::arch::start::{ARGC, ARGV, AUXV, ENVP};
@@ -176,6 +177,7 @@ pub fn stderr() -> BorrowedFd<'static> {
 ///
 /// # Safety
 /// The C contract: `a` and `b` valid for `n` bytes.
+#[cfg(not(feature = "std"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     let mut i = 0;
@@ -194,6 +196,7 @@ pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 ///
 /// # Safety
 /// The C contract: `a` and `b` valid for `n` bytes.
+#[cfg(not(feature = "std"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: the caller's contract, passed on.
@@ -204,6 +207,7 @@ pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 ///
 /// # Safety
 /// The C contract: `s` points at a NUL-terminated string.
+#[cfg(not(feature = "std"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
     let mut n = 0;

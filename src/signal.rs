@@ -96,7 +96,7 @@ impl core::fmt::Debug for SigInfo {
 
 /// A set of signals 1..=64: the kernel's `sigset_t` (8 bytes on every
 /// architecture this crate supports), as [`sigprocmask`],
-/// [`sigtimedwait`] and [`signalfd`](crate::signalfd) take it.
+/// [`sigtimedwait`] and [`signalfd`](crate::signalfd()) take it.
 #[derive(Copy, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SigSet(u64);
 

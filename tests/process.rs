@@ -90,12 +90,10 @@ fn child_subreaper_adopts_orphans() {
         assert_eq!(pidfs::child_subreaper(), Ok(false));
         pidfs::set_child_subreaper(true).unwrap();
         assert_eq!(pidfs::child_subreaper(), Ok(true));
-        let (rd, wr) = (|| {
-            let mut fds = [0; 2];
-            // SAFETY: pipe writes two fds.
-            assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-            (fds[0], fds[1])
-        })();
+        let mut fds = [0; 2];
+        // SAFETY: pipe writes two fds.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let (rd, wr) = (fds[0], fds[1]);
         let mut mid = Child::spawn(move || {
             let g = Child::sleeper();
             // SAFETY: writes 4 bytes of a live i32.

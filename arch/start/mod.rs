@@ -15,12 +15,17 @@
 //! non-PIE (`-C relocation-model=static`).
 #![allow(unsafe_code)]
 
+// With `std` (std's own entry and libc's memory functions are linked) only
+// the argument statics are kept, so that an `--all-features` build links.
+#[cfg(not(feature = "std"))]
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "x86", path = "x86.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
 mod imp;
 
-use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+#[cfg(not(feature = "std"))]
+use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicPtr, AtomicUsize};
 
 /// `argc`, `argv`, `envp` and `auxv` as the kernel laid them out; set once
 /// by [`entry`] before `main` runs.
@@ -29,6 +34,7 @@ pub(crate) static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mu
 pub(crate) static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
+#[cfg(not(feature = "std"))]
 unsafe extern "C" {
     /// The program's `main`, C ABI, as `pidfs::rt_main!` defines it.
     fn main(argc: i32, argv: *const *const u8, envp: *const *const u8) -> i32;
@@ -39,6 +45,7 @@ unsafe extern "C" {
 ///
 /// # Safety
 /// `sp` is the stack pointer the kernel gave `_start`.
+#[cfg(not(feature = "std"))]
 unsafe extern "C" fn entry(sp: *mut usize) -> ! {
     // SAFETY: the kernel's initial stack layout (see the module docs):
     // argc, then argc pointers and a NULL, then the environment and a NULL,

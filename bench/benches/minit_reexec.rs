@@ -57,7 +57,11 @@ fn start(dir: &std::path::Path, children: usize, no_handles: bool) -> Minit {
     }
     std::fs::write(&conf, text).unwrap();
     let c = |s: &str| CString::new(s).unwrap();
-    let mut argv = vec![c("minit"), c("--state-file"), c(dir.join("state").to_str().unwrap())];
+    let mut argv = vec![
+        c("minit"),
+        c("--state-file"),
+        c(dir.join("state").to_str().unwrap()),
+    ];
     if no_handles {
         argv.push(c("--no-handles"));
     }
@@ -90,8 +94,20 @@ fn start(dir: &std::path::Path, children: usize, no_handles: bool) -> Minit {
             let pid = libc::fork();
             if pid == 0 {
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                let ok = libc::mount(std::ptr::null(), c"/".as_ptr(), std::ptr::null(), libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()) == 0
-                    && libc::mount(c"proc".as_ptr(), c"/proc".as_ptr(), c"proc".as_ptr(), 0, std::ptr::null()) == 0;
+                let ok = libc::mount(
+                    std::ptr::null(),
+                    c"/".as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                ) == 0
+                    && libc::mount(
+                        c"proc".as_ptr(),
+                        c"/proc".as_ptr(),
+                        c"proc".as_ptr(),
+                        0,
+                        std::ptr::null(),
+                    ) == 0;
                 if !ok {
                     libc::_exit(120);
                 }
@@ -116,7 +132,11 @@ fn start(dir: &std::path::Path, children: usize, no_handles: bool) -> Minit {
     }
     // SAFETY: the read end is ours alone from here on.
     let f = unsafe { std::fs::File::from_raw_fd(p[0]) };
-    Minit { host_pid, holder, lines: BufReader::new(f).lines() }
+    Minit {
+        host_pid,
+        holder,
+        lines: BufReader::new(f).lines(),
+    }
 }
 
 impl Minit {
@@ -163,7 +183,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 /// `rounds` re-execs of one minit with `children` children; each the
 /// time from SIGHUP to the `ready` line after `children` `resumed` lines.
 fn measure(children: usize, rounds: usize, no_handles: bool) -> (Vec<Duration>, String) {
-    let dir = std::env::temp_dir().join(format!("pidfs-minit-bench-{}-{no_handles}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "pidfs-minit-bench-{}-{no_handles}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut m = start(&dir, children, no_handles);
@@ -194,22 +217,39 @@ fn main() {
     let args: Vec<CString> = std::env::args_os()
         .map(|a| CString::new(a.into_vec()).unwrap())
         .collect();
-    if args.first().is_some_and(|a| a.as_bytes() == b"minit") || args.get(1).is_some_and(|a| a.as_bytes() == b"--service") {
+    if args.first().is_some_and(|a| a.as_bytes() == b"minit")
+        || args.get(1).is_some_and(|a| a.as_bytes() == b"--service")
+    {
         as_minit(args.into_iter().skip(1).collect())
     }
     if args.iter().skip(1).any(|a| a.as_bytes() == b"--list") {
         println!("minit_reexec: bench");
         return;
     }
-    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
     let children = env("PIDFS_MINIT_CHILDREN", 1000);
     let rounds = env("PIDFS_MINIT_ROUNDS", 5);
     let (h, hmode) = measure(children, rounds, false);
     let (p, pmode) = measure(children, rounds, true);
     let (hm, pm) = (median(h.clone()), median(p.clone()));
-    println!("minit re-exec, {children} children, {rounds} rounds each (SIGHUP -> every child resumed, median):");
-    println!("  mode={hmode:<8} {:>8.1} ms   (all: {:?})", hm.as_secs_f64() * 1e3, h);
-    println!("  mode={pmode:<8} {:>8.1} ms   (all: {:?})", pm.as_secs_f64() * 1e3, p);
+    println!(
+        "minit re-exec, {children} children, {rounds} rounds each (SIGHUP -> every child resumed, median):"
+    );
+    println!(
+        "  mode={hmode:<8} {:>8.1} ms   (all: {:?})",
+        hm.as_secs_f64() * 1e3,
+        h
+    );
+    println!(
+        "  mode={pmode:<8} {:>8.1} ms   (all: {:?})",
+        pm.as_secs_f64() * 1e3,
+        p
+    );
     println!(
         "  ratio {hmode}/{pmode}: {:.2}  ({:.1} us vs {:.1} us per child)",
         hm.as_secs_f64() / pm.as_secs_f64(),

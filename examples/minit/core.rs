@@ -31,10 +31,18 @@ pub struct Line {
 
 impl Line {
     pub fn out() -> Line {
-        Line { fd: 1, buf: [0; 512], len: 0 }
+        Line {
+            fd: 1,
+            buf: [0; 512],
+            len: 0,
+        }
     }
     pub fn err() -> Line {
-        Line { fd: 2, buf: [0; 512], len: 0 }
+        Line {
+            fd: 2,
+            buf: [0; 512],
+            len: 0,
+        }
     }
 }
 
@@ -72,7 +80,12 @@ struct E<'a>(&'a str, Errno);
 impl core::fmt::Display for E<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let n = self.1.raw_os_error();
-        write!(f, "{}: {} (os error {n})", self.0, self.1.name().unwrap_or("?"))
+        write!(
+            f,
+            "{}: {} (os error {n})",
+            self.0,
+            self.1.name().unwrap_or("?")
+        )
     }
 }
 
@@ -197,13 +210,17 @@ impl<'a> Init<'a> {
         while i < args.len() {
             let a = args[i];
             let next = |i: usize, what: &str| {
-                *args.get(i + 1).unwrap_or_else(|| usage(format_args!("{what} needs a path")))
+                *args
+                    .get(i + 1)
+                    .unwrap_or_else(|| usage(format_args!("{what} needs a path")))
             };
             match a.to_bytes() {
                 b"-h" | b"--help" => {
                     say!("usage: minit [--state-file <path>] [--poweroff] [--no-handles] <config>");
                     say!("config: one service per line, `[name:] /path/to/program args...`");
-                    say!("SIGHUP: re-exec, keeping every child; SIGTERM: stop everything; SIGINT (ctrl-alt-del): stop and restart");
+                    say!(
+                        "SIGHUP: re-exec, keeping every child; SIGTERM: stop everything; SIGINT (ctrl-alt-del): stop and restart"
+                    );
                     pidfs::exit_group(0)
                 }
                 b"--state-file" => {
@@ -247,7 +264,6 @@ impl<'a> Init<'a> {
         }
     }
 
-
     /// Reads and parses the config: words become NUL-terminated in place.
     fn load_config(&mut self, path: &CStr) {
         let n = match read_file(path, &mut self.text[..CONFIG_MAX - 1]) {
@@ -262,7 +278,10 @@ impl<'a> Init<'a> {
         let mut lineno = 0;
         while pos < n {
             lineno += 1;
-            let end = self.text[pos..n].iter().position(|&b| b == b'\n').map_or(n, |e| pos + e);
+            let end = self.text[pos..n]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(n, |e| pos + e);
             let mut words = [0u32; MAX_ARGV + 1];
             let mut nw = 0;
             let mut i = pos;
@@ -307,7 +326,11 @@ impl<'a> Init<'a> {
                 (first.rsplit(|&b| b == b'/').next().unwrap_or(first), 0)
             };
             if name.is_empty() || name.len() > NAME_MAX || self.find(name).is_some() {
-                bad_config(path, lineno, "service name is empty, too long or used twice");
+                bad_config(
+                    path,
+                    lineno,
+                    "service name is empty, too long or used twice",
+                );
             }
             if nw - skip > MAX_ARGV {
                 bad_config(path, lineno, "too many words");
@@ -352,12 +375,22 @@ impl<'a> Init<'a> {
                     Opt(handle),
                     svc.restarts
                 );
-                svc.child = Some(Running { pid: child.pid, pidfd: child.pidfd, id, handle });
+                svc.child = Some(Running {
+                    pid: child.pid,
+                    pidfd: child.pidfd,
+                    id,
+                    handle,
+                });
                 svc.pending = false;
             }
             Err(e) => {
                 let prog = s(argv[0].to_bytes());
-                say!("minit: failed {} spawn({prog}): {} (os error {})", svc.name(), e.name().unwrap_or("?"), e.raw_os_error());
+                say!(
+                    "minit: failed {} spawn({prog}): {} (os error {})",
+                    svc.name(),
+                    e.name().unwrap_or("?"),
+                    e.raw_os_error()
+                );
                 svc.pending = true;
             }
         }
@@ -368,7 +401,11 @@ impl<'a> Init<'a> {
         let t = now();
         for i in 0..self.n {
             let s = &self.services[i];
-            if s.pending && s.argc > 0 && s.child.is_none() && t >= s.started + Duration::from_secs(1) {
+            if s.pending
+                && s.argc > 0
+                && s.child.is_none()
+                && t >= s.started + Duration::from_secs(1)
+            {
                 self.services[i].restarts += 1;
                 self.start(i);
             }
@@ -378,7 +415,13 @@ impl<'a> Init<'a> {
     fn exited(&mut self, i: usize, status: Option<WaitStatus>) {
         let svc = &mut self.services[i];
         if let Some(r) = svc.child.take() {
-            say!("minit: exited {} pid={} id={} status={}", svc.name(), r.pid, Opt(r.id), St(status));
+            say!(
+                "minit: exited {} pid={} id={} status={}",
+                svc.name(),
+                r.pid,
+                Opt(r.id),
+                St(status)
+            );
         }
         svc.pending = svc.argc > 0;
     }
@@ -387,7 +430,9 @@ impl<'a> Init<'a> {
     /// then anything else (orphans re-parented to us) with `P_ALL`.
     fn reap(&mut self) {
         for i in 0..self.n {
-            let Some(r) = &self.services[i].child else { continue };
+            let Some(r) = &self.services[i].child else {
+                continue;
+            };
             match r.pidfd.wait(WaitOptions::EXITED | WaitOptions::NOHANG) {
                 Ok(None) | Err(Errno::EINTR) => {}
                 Ok(Some(st)) => self.exited(i, Some(st)),
@@ -400,10 +445,17 @@ impl<'a> Init<'a> {
         // The deliberately broken build (ci/kernels-minit.sh --broken)
         // forgets the orphans.
         #[cfg(not(minit_broken))]
-        while let Ok(Some(w)) = pidfs::waitid(WaitId::All, WaitOptions::EXITED | WaitOptions::NOHANG) {
+        while let Ok(Some(w)) =
+            pidfs::waitid(WaitId::All, WaitOptions::EXITED | WaitOptions::NOHANG)
+        {
             // A service reaped here died between the two passes: the pid
             // is still its own, since only we reap our children.
-            match (0..self.n).find(|&i| self.services[i].child.as_ref().is_some_and(|r| r.pid == w.pid)) {
+            match (0..self.n).find(|&i| {
+                self.services[i]
+                    .child
+                    .as_ref()
+                    .is_some_and(|r| r.pid == w.pid)
+            }) {
                 Some(i) => self.exited(i, Some(w.status)),
                 None => say!("minit: orphan pid={} status={}", w.pid, St(Some(w.status))),
             }
@@ -419,7 +471,13 @@ impl<'a> Init<'a> {
             match &svc.child {
                 Some(r) => {
                     let h = if self.handles_ok { r.handle } else { None };
-                    let _ = writeln!(w, " pid={} handle={} start={}", r.pid, Opt(h), Opt(pidfs::proc_start_time(r.pid).ok()));
+                    let _ = writeln!(
+                        w,
+                        " pid={} handle={} start={}",
+                        r.pid,
+                        Opt(h),
+                        Opt(pidfs::proc_start_time(r.pid).ok())
+                    );
                 }
                 None => {
                     let _ = writeln!(w, " pid=- handle=- start=-");
@@ -429,7 +487,11 @@ impl<'a> Init<'a> {
         if w.len == w.b.len() {
             return Err(Errno::E2BIG);
         }
-        let fd = io::open(self.state_file, OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC, 0o600)?;
+        let fd = io::open(
+            self.state_file,
+            OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC,
+            0o600,
+        )?;
         write_all(&fd, &w.b[..w.len])
     }
 
@@ -437,11 +499,16 @@ impl<'a> Init<'a> {
     fn reexec(&mut self) {
         if self.handles_ok {
             for i in 0..self.n {
-                let Some(r) = &mut self.services[i].child else { continue };
+                let Some(r) = &mut self.services[i].child else {
+                    continue;
+                };
                 match r.pidfd.to_handle() {
                     Ok(h) => r.handle = Some(h),
                     Err(e) => {
-                        warn!("minit: {}; no pidfs file handles on this kernel: falling back to pids + start-time checks", E("name_to_handle_at(pidfd)", e));
+                        warn!(
+                            "minit: {}; no pidfs file handles on this kernel: falling back to pids + start-time checks",
+                            E("name_to_handle_at(pidfd)", e)
+                        );
                         self.handles_ok = false;
                         break;
                     }
@@ -449,7 +516,10 @@ impl<'a> Init<'a> {
             }
         }
         if let Err(e) = self.write_state() {
-            say!("minit: reexec-failed {}", E_path("write", self.state_file, e));
+            say!(
+                "minit: reexec-failed {}",
+                E_path("write", self.state_file, e)
+            );
             return;
         }
         say!(
@@ -466,7 +536,10 @@ impl<'a> Init<'a> {
         // Not a spawn: the signal mask and the pending signals survive the
         // exec, and so do the children; the pidfds are O_CLOEXEC.
         let e = pidfs::execve(c"/proc/self/exe", argv, self.env);
-        say!("minit: reexec-failed {}; keeping the same children", E("execve(/proc/self/exe)", e));
+        say!(
+            "minit: reexec-failed {}; keeping the same children",
+            E("execve(/proc/self/exe)", e)
+        );
     }
 
     /// After a re-exec: adopt the children named in the state file.
@@ -475,7 +548,10 @@ impl<'a> Init<'a> {
         let n = match read_file(path, &mut st) {
             Ok(n) => n,
             Err(e) => {
-                warn!("minit: {}; starting every service afresh", E_path("read", path, e));
+                warn!(
+                    "minit: {}; starting every service afresh",
+                    E_path("read", path, e)
+                );
                 return;
             }
         };
@@ -489,7 +565,9 @@ impl<'a> Init<'a> {
             let Some(name) = w.next() else { continue };
             let (mut restarts, mut pid, mut handle, mut start) = (0u32, None, None, None);
             for kv in w {
-                let Some(eq) = kv.iter().position(|&b| b == b'=') else { continue };
+                let Some(eq) = kv.iter().position(|&b| b == b'=') else {
+                    continue;
+                };
                 let (k, v) = (&kv[..eq], s(&kv[eq + 1..]));
                 match k {
                     b"restarts" => restarts = v.parse().unwrap_or(0),
@@ -519,13 +597,19 @@ impl<'a> Init<'a> {
                 Some(h) => match PidFd::from_handle(&h, OFlags::empty()) {
                     Ok(p) => (p, "handle"),
                     Err(e) => {
-                        say!("minit: lost {name} pid={pid} id={} {}", h.id(), E("open_by_handle_at", e));
+                        say!(
+                            "minit: lost {name} pid={pid} id={} {}",
+                            h.id(),
+                            E("open_by_handle_at", e)
+                        );
                         continue;
                     }
                 },
                 None => {
                     if !said_fallback {
-                        warn!("minit: the state has no pidfs handles (kernel without them, EOPNOTSUPP): adopting children by pid + start time (/proc/<pid>/stat field 22)");
+                        warn!(
+                            "minit: the state has no pidfs handles (kernel without them, EOPNOTSUPP): adopting children by pid + start time (/proc/<pid>/stat field 22)"
+                        );
                         said_fallback = true;
                     }
                     let p = match PidFd::open(pid, PidfdFlags::empty()) {
@@ -539,7 +623,11 @@ impl<'a> Init<'a> {
                     // still names the process we recorded.
                     let now = pidfs::proc_start_time(pid).ok();
                     if start.is_none() || now != start {
-                        say!("minit: lost {name} pid={pid} start={} now={} (another process has this pid)", Opt(start), Opt(now));
+                        say!(
+                            "minit: lost {name} pid={pid} start={} now={} (another process has this pid)",
+                            Opt(start),
+                            Opt(now)
+                        );
                         continue;
                     }
                     (p, "pid+starttime")
@@ -548,19 +636,37 @@ impl<'a> Init<'a> {
             let id = pidfd.id().ok();
             // Never adopt one process twice (a corrupt or replayed state).
             let dup = (0..self.n).any(|k| {
-                self.services[k].child.as_ref().is_some_and(|r| match (id, r.id) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => r.pid == pid,
-                })
+                self.services[k]
+                    .child
+                    .as_ref()
+                    .is_some_and(|r| match (id, r.id) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => r.pid == pid,
+                    })
             });
             if dup {
-                say!("minit: duplicate {name} pid={pid} id={} not adopted", Opt(id));
+                say!(
+                    "minit: duplicate {name} pid={pid} id={} not adopted",
+                    Opt(id)
+                );
                 continue;
             }
-            let handle = if via == "handle" { handle } else { pidfd.to_handle().ok() };
-            say!("minit: resumed {name} pid={pid} id={} via={via} restarts={restarts}", Opt(id));
+            let handle = if via == "handle" {
+                handle
+            } else {
+                pidfd.to_handle().ok()
+            };
+            say!(
+                "minit: resumed {name} pid={pid} id={} via={via} restarts={restarts}",
+                Opt(id)
+            );
             let svc = &mut self.services[i];
-            svc.child = Some(Running { pid, pidfd, id, handle });
+            svc.child = Some(Running {
+                pid,
+                pidfd,
+                id,
+                handle,
+            });
             svc.pending = false;
         }
         // Services with no live child: started at once after the resume.
@@ -596,14 +702,23 @@ impl<'a> Init<'a> {
         if self.pid1 {
             // Everything else: the orphans we adopted and their like.
             let r = pidfs::kill(-1, raw::SIGTERM);
-            say!("minit: killall signal=15 {}", if r.is_ok() { "sent" } else { "none-left" });
+            say!(
+                "minit: killall signal=15 {}",
+                if r.is_ok() { "sent" } else { "none-left" }
+            );
         }
         let t0 = now();
         let mut killed = false;
         loop {
             self.reap();
             let others = self.pid1
-                && !matches!(pidfs::waitid(WaitId::All, WaitOptions::EXITED | WaitOptions::NOHANG | WaitOptions::NOWAIT), Err(Errno::ECHILD));
+                && !matches!(
+                    pidfs::waitid(
+                        WaitId::All,
+                        WaitOptions::EXITED | WaitOptions::NOHANG | WaitOptions::NOWAIT
+                    ),
+                    Err(Errno::ECHILD)
+                );
             if !self.alive() && !others {
                 break;
             }
@@ -625,7 +740,11 @@ impl<'a> Init<'a> {
         say!("minit: stopped");
         if self.poweroff {
             pidfs::sync();
-            let cmd = if restart { RebootCommand::Restart } else { RebootCommand::PowerOff };
+            let cmd = if restart {
+                RebootCommand::Restart
+            } else {
+                RebootCommand::PowerOff
+            };
             say!("minit: {}", if restart { "restart" } else { "poweroff" });
             let e = pidfs::reboot(cmd);
             say!("minit: reboot failed {e:?}");
@@ -641,10 +760,28 @@ impl<'a> Init<'a> {
     /// PID 1 of a system: mount what is missing (before anything needs
     /// /proc), and have ctrl-alt-del send SIGINT.
     fn setup_pid1(&mut self) {
-        mount_if_missing(c"/proc/self/stat", c"/proc", c"proc", MountFlags::NOSUID | MountFlags::NODEV | MountFlags::NOEXEC, None);
-        mount_if_missing(c"/dev/null", c"/dev", c"devtmpfs", MountFlags::NOSUID, Some(c"mode=0755"));
+        mount_if_missing(
+            c"/proc/self/stat",
+            c"/proc",
+            c"proc",
+            MountFlags::NOSUID | MountFlags::NODEV | MountFlags::NOEXEC,
+            None,
+        );
+        mount_if_missing(
+            c"/dev/null",
+            c"/dev",
+            c"devtmpfs",
+            MountFlags::NOSUID,
+            Some(c"mode=0755"),
+        );
         if self.state_file.to_bytes().starts_with(b"/run/") {
-            mount_if_missing(c"/run/.", c"/run", c"tmpfs", MountFlags::NOSUID | MountFlags::NODEV, Some(c"mode=0755"));
+            mount_if_missing(
+                c"/run/.",
+                c"/run",
+                c"tmpfs",
+                MountFlags::NOSUID | MountFlags::NODEV,
+                Some(c"mode=0755"),
+            );
         }
         match pidfs::reboot(RebootCommand::CadOff) {
             Ok(()) => say!("minit: ctrl-alt-del sends SIGINT"),
@@ -655,13 +792,23 @@ impl<'a> Init<'a> {
     }
 }
 
-fn mount_if_missing(probe: &CStr, dir: &CStr, fstype: &CStr, flags: MountFlags, data: Option<&CStr>) {
+fn mount_if_missing(
+    probe: &CStr,
+    dir: &CStr,
+    fstype: &CStr,
+    flags: MountFlags,
+    data: Option<&CStr>,
+) {
     if io::open(probe, OFlags::PATH, 0).is_ok() {
         return;
     }
     let _ = io::mkdir(dir, 0o755);
     match pidfs::mount(Some(fstype), dir, Some(fstype), flags, data) {
-        Ok(()) => say!("minit: mounted {} type={}", s(dir.to_bytes()), s(fstype.to_bytes())),
+        Ok(()) => say!(
+            "minit: mounted {} type={}",
+            s(dir.to_bytes()),
+            s(fstype.to_bytes())
+        ),
         Err(e) => say!("minit: error {}", E_path("mount", dir, e)),
     }
 }
@@ -673,7 +820,13 @@ fn E_path<'p>(call: &'p str, path: &'p CStr, e: Errno) -> impl core::fmt::Displa
     impl core::fmt::Display for P<'_> {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             let n = self.2.raw_os_error();
-            write!(f, "{}({}): {} (os error {n})", self.0, s(self.1.to_bytes()), self.2.name().unwrap_or("?"))
+            write!(
+                f,
+                "{}({}): {} (os error {n})",
+                self.0,
+                s(self.1.to_bytes()),
+                self.2.name().unwrap_or("?")
+            )
         }
     }
     P(call, path, e)
@@ -684,7 +837,10 @@ fn word(text: &[u8], off: u32) -> &CStr {
 }
 
 fn bad_config(path: &CStr, line: usize, what: &str) -> ! {
-    warn!("minit: {}: line {line}: {what} (write 'name: path args')", s(path.to_bytes()));
+    warn!(
+        "minit: {}: line {line}: {what} (write 'name: path args')",
+        s(path.to_bytes())
+    );
     pidfs::exit_group(2)
 }
 
@@ -721,7 +877,11 @@ fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize, Errno> {
 /// minit; `flaky <ms> <code>` exits after `ms`; `driver <ms> <ms>` sends
 /// its parent SIGHUP, then SIGTERM.
 fn service(args: &[&CStr]) -> ! {
-    let num = |i: usize, d: u64| args.get(i).and_then(|a| s(a.to_bytes()).parse().ok()).unwrap_or(d);
+    let num = |i: usize, d: u64| {
+        args.get(i)
+            .and_then(|a| s(a.to_bytes()).parse().ok())
+            .unwrap_or(d)
+    };
     let forever = || -> ! {
         loop {
             let _ = pidfs::time::sleep(Duration::from_secs(3600));
@@ -737,7 +897,11 @@ fn service(args: &[&CStr]) -> ! {
                     // SAFETY: as above.
                     if let Ok(Forked::Child) = unsafe { pidfs::fork_pidfd(CloneFlags::empty()) } {
                         let _ = ms(100);
-                        say!("minit-svc: orphan pid={} ppid={}", pidfs::getpid(), pidfs::getppid());
+                        say!(
+                            "minit-svc: orphan pid={} ppid={}",
+                            pidfs::getpid(),
+                            pidfs::getppid()
+                        );
                         forever()
                     }
                     pidfs::exit_group(0)
@@ -765,7 +929,9 @@ fn service(args: &[&CStr]) -> ! {
             let _ = pidfs::kill(pidfs::getppid(), raw::SIGTERM);
             forever()
         }
-        _ => usage(format_args!("--service sleep | orphan | flaky <ms> <code> | driver <ms> <ms>")),
+        _ => usage(format_args!(
+            "--service sleep | orphan | flaky <ms> <code> | driver <ms> <ms>"
+        )),
     }
 }
 
@@ -778,7 +944,8 @@ pub fn run<'a>(init: &mut Init<'a>, args: &[&'a CStr]) -> ! {
     init.parse_opts(args);
     // Block the signals we handle before anything can send them; the mask
     // survives execve, so nothing is lost across a re-exec.
-    let set = SigSet::of(&[raw::SIGCHLD, raw::SIGHUP, raw::SIGTERM, raw::SIGINT]).unwrap_or_default();
+    let set =
+        SigSet::of(&[raw::SIGCHLD, raw::SIGHUP, raw::SIGTERM, raw::SIGINT]).unwrap_or_default();
     let _ = pidfs::sigprocmask(SigmaskHow::Block, Some(&set));
     if init.pid1 {
         if init.resume.is_none() {
@@ -807,7 +974,14 @@ pub fn run<'a>(init: &mut Init<'a>, args: &[&'a CStr]) -> ! {
             init.start(i);
         }
     }
-    say!("minit: ready pid={} services={}", pidfs::getpid(), init.services[..init.n].iter().filter(|s| s.child.is_some()).count());
+    say!(
+        "minit: ready pid={} services={}",
+        pidfs::getpid(),
+        init.services[..init.n]
+            .iter()
+            .filter(|s| s.child.is_some())
+            .count()
+    );
     loop {
         let pending = init.services[..init.n].iter().any(|s| s.pending);
         let timeout = Duration::from_millis(if pending { 200 } else { 5000 });
