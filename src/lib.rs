@@ -9,6 +9,17 @@
 //! (default) only adds interop: `pidfs::fd` is `std::os::fd`, and
 //! [`Errno`] converts into `std::io::Error`.
 //!
+//! # no_std, no libc
+//!
+//! With `default-features = false` the crate needs nothing but `core`. The
+//! `rt` feature adds what a program needs to link no C library at all
+//! (`_start`, the memory functions, a panic handler, `argv`/`envp`/`auxv`);
+//! the `pidfs::rt` module documents the recipe (link flags included) with a
+//! complete example, and the process-control calls a PID 1 needs
+//! ([`waitid`], [`sigprocmask`], [`sigtimedwait`], [`signalfd()`],
+//! [`reboot`], [`mount()`], [`execve`], ...) are all here. The repository's
+//! `examples/nolibc/` builds an init (`minit`) that way, under 64 KiB.
+//!
 //! Every function documents the syscall or ioctl it wraps, the kernel that
 //! introduced it, and what older kernels answer (or which fallback gives
 //! the same answer there).
