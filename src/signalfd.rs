@@ -35,7 +35,7 @@ bitflags::bitflags! {
 /// let set = SigSet::of(&[pidfs::raw::SIGUSR1]).unwrap();
 /// let old = sigprocmask(SigmaskHow::Block, Some(&set)).unwrap();
 /// let fd = signalfd(&set, SfdFlags::CLOEXEC | SfdFlags::NONBLOCK).unwrap();
-/// assert_eq!(signalfd_read(&fd).unwrap(), None);
+/// assert!(signalfd_read(&fd).unwrap().is_none());
 /// pidfs::kill(pidfs::getpid(), pidfs::raw::SIGUSR1).unwrap();
 /// let info = signalfd_read(&fd).unwrap().unwrap();
 /// assert_eq!((info.signo(), info.pid()), (pidfs::raw::SIGUSR1, pidfs::getpid()));

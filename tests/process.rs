@@ -11,6 +11,30 @@ use pidfs::fd::AsFd;
 use pidfs::{AtFlags, Errno, MountFlags, OFlags, RebootCommand, UnmountFlags};
 use std::time::Duration;
 
+/// Runs before main: with `PIDFS_EXEC_EXIT=<n>` set this test binary is
+/// the program the exec tests run (there is no /bin/sh in the kernel
+/// matrix's initramfs): it exits at once with `n`.
+extern "C" fn exec_target_ctor() {
+    // SAFETY: getenv before main, single-threaded; the name is a C string.
+    let v = unsafe { libc::getenv(c"PIDFS_EXEC_EXIT".as_ptr()) };
+    if !v.is_null() {
+        // SAFETY: a NUL-terminated string from the environment.
+        let n = unsafe { std::ffi::CStr::from_ptr(v) };
+        let code = n.to_str().ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+        // SAFETY: ends this process at once.
+        unsafe { libc::_exit(code) }
+    }
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static EXEC_TARGET_CTOR: extern "C" fn() = exec_target_ctor;
+
+/// This test binary, as a C string (the program the exec tests run).
+fn my_exe() -> std::ffi::CString {
+    std::ffi::CString::new(std::env::current_exe().unwrap().to_str().unwrap()).unwrap()
+}
+
 /// kill(pid, 0) checks, kill(pid, sig) delivers; bad signals are EINVAL,
 /// a free pid ESRCH.
 #[test]
@@ -216,47 +240,49 @@ fn exit_group_code() {
     assert_eq!(run_in_child(|| pidfs::exit_group(42)), 42);
 }
 
-/// execve: ENOENT, E2BIG past EXEC_MAX_ARGS, a real program runs;
-/// execveat: the program an O_PATH fd is open on (EMPTY_PATH), ENOENT
-/// for an empty path without it, EINVAL for a bad flag (checked after the
-/// path is read), EBADF.
+/// execve: ENOENT, E2BIG past EXEC_MAX_ARGS, a real program runs (this
+/// test binary, which exits with the code in its environment); execveat:
+/// the program an O_PATH fd is open on (EMPTY_PATH), ENOENT for an empty
+/// path without it, EINVAL for a bad flag (checked after the path is
+/// read), EBADF.
 #[test]
 fn execve_and_execveat() {
     let env: Vec<&std::ffi::CStr> = vec![];
+    let me = my_exe();
     assert_eq!(
         pidfs::execve(c"/nonexistent/prog", &[c"x"], &env),
         Errno::ENOENT
     );
     let many = vec![c"x"; pidfs::EXEC_MAX_ARGS + 1];
-    assert_eq!(pidfs::execve(c"/bin/true", &many, &env), Errno::E2BIG);
-    assert_eq!(pidfs::execve(c"/bin/true", &[c"t"], &many), Errno::E2BIG);
-    let fd = pidfs::io::open(c"/bin/sh", OFlags::PATH, 0).unwrap();
+    assert_eq!(pidfs::execve(&me, &many, &env), Errno::E2BIG);
+    assert_eq!(pidfs::execve(&me, &[c"t"], &many), Errno::E2BIG);
+    let fd = pidfs::io::open(&me, OFlags::PATH, 0).unwrap();
     assert_eq!(
-        pidfs::execveat(&fd, c"", &[c"sh"], &env, AtFlags::empty()),
+        pidfs::execveat(&fd, c"", &[c"x"], &env, AtFlags::empty()),
         Errno::ENOENT
     );
     assert_eq!(
-        pidfs::execveat(&fd, c"x", &[c"sh"], &env, AtFlags::HANDLE_FID),
+        pidfs::execveat(&fd, c"x", &[c"x"], &env, AtFlags::HANDLE_FID),
         Errno::EINVAL
     );
-    // SAFETY: -1 is never an open fd; only used as a dirfd number.
+    // SAFETY: a number that is no open fd, only used as a dirfd.
     let bad = unsafe { pidfs::fd::BorrowedFd::borrow_raw(1_000_000) };
     assert_eq!(
         pidfs::execveat(bad, c"rel", &[c"x"], &env, AtFlags::empty()),
         Errno::EBADF
     );
     let code = run_in_child(|| {
-        let e = pidfs::execve(c"/bin/sh", &[c"sh", c"-c", c"exit 7"], &[]);
+        let e = pidfs::execve(&my_exe(), &[c"t"], &[c"PIDFS_EXEC_EXIT=7"]);
         panic!("execve: {e:?}");
     });
     assert_eq!(code, 7);
     let code = run_in_child(|| {
-        let fd = pidfs::io::open(c"/bin/sh", OFlags::PATH, 0).unwrap();
+        let fd = pidfs::io::open(&my_exe(), OFlags::PATH, 0).unwrap();
         let e = pidfs::execveat(
             fd.as_fd(),
             c"",
-            &[c"sh", c"-c", c"exit 9"],
-            &[],
+            &[c"t"],
+            &[c"PIDFS_EXEC_EXIT=9"],
             AtFlags::EMPTY_PATH,
         );
         panic!("execveat: {e:?}");
