@@ -234,6 +234,21 @@ fn reboot_in_a_pid_namespace() {
     });
 }
 
+/// getppid: a child sees its parent's pid; the init of a new pid
+/// namespace sees 0 (its parent is outside).
+#[test]
+fn getppid_of_children_and_of_a_namespace_init() {
+    let me = pidfs::getpid();
+    assert_eq!(run_in_child(move || assert_eq!(pidfs::getppid(), me)), 0);
+    in_child(|| {
+        common::become_root_in_userns();
+        // SAFETY: unshare on this single-threaded forked child.
+        assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWPID) }, 0);
+        let mut init = Child::spawn(|| i32::from(pidfs::getppid() != 0));
+        assert_eq!(init.wait(), 0);
+    });
+}
+
 /// exit_group ends the process with the code.
 #[test]
 fn exit_group_code() {
