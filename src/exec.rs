@@ -58,7 +58,10 @@ pub fn execve(path: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
 /// without `EMPTY_PATH`.
 ///
 /// # Kernel support
-/// 3.19.
+/// 3.19. Debian's 5.10 (5.10.223, x86_64 and i386 programs) answered
+/// `ENOENT` for `execveat(fd, "", EMPTY_PATH)` of a static binary, from an
+/// `O_RDONLY` or an `O_PATH` fd, in the crate's kernel matrix; 6.1 and
+/// later run it.
 ///
 /// # References
 /// execveat(2)
