@@ -3,7 +3,7 @@
 # needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
 # (native, IA32 emulation) and aarch64 (qemu-user), no_std builds, benches
 # (built, plus quick runs against the C baseline), fuzzing, the cross-arch
-# handle exchange and the real-kernel matrix. Ends with one line per
+# handle exchange, the real-kernel matrix and minit booted as /init there. Ends with one line per
 # target and a total.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps
 step "no_std builds (3 targets)"
 for t in $T64 $T32 $TA; do cargo build -q --no-default-features --target "$t"; done
 
+step "no-libc programs: the rt recipe on 3 targets (ci/nolibc.sh)"
+bash ci/nolibc.sh 2>&1 | tee "$logs/nolibc.log"
+
 run_tests() { # name target [extra cargo args]
   local name=$1 target=$2; shift 2
   step "cargo test $name ($target $*)"
@@ -70,6 +73,9 @@ kfail=0
 bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log" || kfail=1
 python3 ci/support-table.py | tee "$logs/support-table.md" || kfail=1
 
+step "minit as the real /init of every kernel (ci/kernels-minit.sh)"
+bash ci/kernels-minit.sh 2>&1 | tee "$logs/kernels-minit.log" || kfail=1
+
 step summary
 total_p=0; total_f=0
 for f in "$logs"/test-*.log; do
@@ -80,6 +86,8 @@ for f in "$logs"/test-*.log; do
 done
 grep -a '^pid reuse events' "$logs"/test-*.log || true
 grep -a '^kernel ' "$logs/kernels.log" || true
+grep -a '^minit ' "$logs/kernels-minit.log" || true
+grep -a '^nolibc ' "$logs/nolibc.log" || true
 echo "ci time: $(( $(date +%s) - start ))s"
 [ "$kfail" -eq 0 ] || echo "the real-kernel matrix FAILED (see above)"
 echo "total: $total_p passed, $total_f failed"

@@ -1,8 +1,9 @@
 //! Waiting for a child: [`WaitStatus`], decoded from what `waitid` (or a
-//! classic `wait` status) reports, and [`pidfd_wait`], `waitid(P_PIDFD)`.
+//! classic `wait` status) reports, [`pidfd_wait`], `waitid(P_PIDFD)`, and
+//! [`waitid`] over every id type (`P_ALL`, `P_PID`, `P_PGID`, `P_PIDFD`).
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, AsRawFd};
+use crate::fd::{AsFd, AsRawFd, BorrowedFd};
 use crate::flags::WaitOptions;
 use crate::signal::SigInfo;
 use crate::{raw, sys};
@@ -108,6 +109,79 @@ pub fn pidfd_wait(pidfd: impl AsFd, options: WaitOptions) -> Result<Option<WaitS
     WaitStatus::from_code_status(info.si_code, info.si_status())
         .map(Some)
         .ok_or(Errno::EIO)
+}
+
+/// Which children [`waitid`] waits for.
+#[derive(Copy, Clone, Debug)]
+pub enum WaitId<'a> {
+    /// `P_ALL`: any child (an init reaping the orphans it adopted).
+    All,
+    /// `P_PID`: the child with this pid.
+    Pid(i32),
+    /// `P_PGID`: any child in this process group (`0`: the caller's group,
+    /// since 5.4).
+    Pgid(i32),
+    /// `P_PIDFD`: the child this pidfd names (5.4).
+    PidFd(BorrowedFd<'a>),
+}
+
+/// A child's state change as [`waitid`] reports it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Waited {
+    /// `si_pid`: the child's pid in the caller's pid namespace.
+    pub pid: i32,
+    /// `si_uid`: the child's real uid.
+    pub uid: u32,
+    /// `si_code` + `si_status`, decoded.
+    pub status: WaitStatus,
+}
+
+/// `waitid(idtype, id, &info, options, NULL)`—wait for a state change of a
+/// child of the caller (or, for an init or subreaper, of an orphan it
+/// adopted); returns who changed and how.
+///
+/// `Ok(None)` with `WaitOptions::NOHANG` when no child has anything to
+/// report. Without `NOWAIT` a reported exit reaps the child. `options` must
+/// ask for at least one of `EXITED`, `STOPPED`, `CONTINUED`.
+///
+/// # Errors
+/// `ECHILD` no child matches (none at all, or not ours, or a pid/pgid
+/// with no child); `EINVAL` no event requested, an unknown option bit,
+/// `WaitId::Pid` with a pid `<= 0`, `WaitId::Pgid` with a negative id
+/// (or `0` before 5.4), `P_PIDFD` before 5.4; `EBADF` `PidFd` is not an open fd; `EINTR`;
+/// `EAGAIN` a `PIDFD_NONBLOCK` pidfd whose child is running (5.10+).
+///
+/// # Kernel support
+/// `P_ALL`/`P_PID`/`P_PGID` every kernel (2.6.9); `P_PIDFD` 5.4.
+///
+/// # Example
+/// ```
+/// use pidfs::{WaitId, WaitOptions, WaitStatus, waitid};
+/// let child = pidfs::spawn(c"/bin/sh", &[c"sh", c"-c", c"exit 3"], &[], pidfs::CloneFlags::empty()).unwrap();
+/// let w = waitid(WaitId::Pid(child.pid), WaitOptions::EXITED).unwrap().unwrap();
+/// assert_eq!((w.pid, w.status), (child.pid, WaitStatus::Exited(3)));
+/// ```
+///
+/// # References
+/// waitid(2)
+pub fn waitid(id: WaitId<'_>, options: WaitOptions) -> Result<Option<Waited>> {
+    let (idtype, raw_id) = match id {
+        WaitId::All => (raw::P_ALL, 0),
+        WaitId::Pid(p) => (raw::P_PID, p),
+        WaitId::Pgid(g) => (raw::P_PGID, g),
+        WaitId::PidFd(fd) => (raw::P_PIDFD, fd.as_raw_fd()),
+    };
+    let mut info = raw::siginfo_t::zeroed();
+    sys::waitid(idtype, raw_id, &mut info, options.bits())?;
+    if info.si_signo == 0 && info.si_pid() == 0 {
+        return Ok(None);
+    }
+    let status = WaitStatus::from_code_status(info.si_code, info.si_status()).ok_or(Errno::EIO)?;
+    Ok(Some(Waited {
+        pid: info.si_pid(),
+        uid: info.si_uid(),
+        status,
+    }))
 }
 
 #[cfg(test)]

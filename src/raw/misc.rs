@@ -69,6 +69,9 @@ const_assert_eq!(offset_of!(new_utsname, domainname), 325);
 pub const PR_SET_PDEATHSIG: u32 = 1;
 pub const PR_SET_NAME: u32 = 15;
 pub const PR_SET_CHILD_SUBREAPER: u32 = 36;
+pub const PR_GET_CHILD_SUBREAPER: u32 = 37;
+pub const PR_GET_NAME: u32 = 16;
+pub const PR_GET_PDEATHSIG: u32 = 2;
 pub const PR_GET_AUXV: u32 = 0x4155_5856;
 
 // ---- terminal (for the kernel-matrix init) ----

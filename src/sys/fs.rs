@@ -157,3 +157,54 @@ pub(crate) fn open_by_handle_at(
         )
     })
 }
+
+/// `mount(source, target, fstype, flags, data)`; `None` passes NULL.
+pub(crate) fn mount(
+    source: Option<&CStr>,
+    target: &CStr,
+    fstype: Option<&CStr>,
+    flags: u32,
+    data: Option<&CStr>,
+) -> Result<()> {
+    let opt = |s: Option<&CStr>| match s {
+        Some(s) => Arg::ptr(s.as_ptr()),
+        None => Arg::null(),
+    };
+    // SAFETY: NUL-terminated strings (or NULL) that live across the call;
+    // the kernel only reads them.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_mount,
+            opt(source),
+            Arg::ptr(target.as_ptr()),
+            opt(fstype),
+            Arg::uint(flags),
+            opt(data),
+        )
+    })
+}
+
+/// `umount2(target, flags)`.
+pub(crate) fn umount2(target: &CStr, flags: u32) -> Result<()> {
+    // SAFETY: a NUL-terminated string the kernel only reads.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::__NR_umount2,
+            Arg::ptr(target.as_ptr()),
+            Arg::uint(flags),
+        )
+    })
+}
+
+/// `mkdirat(dirfd, path, mode)`.
+pub(crate) fn mkdirat(dirfd: BorrowedFd<'_>, path: &CStr, mode: u32) -> Result<()> {
+    // SAFETY: a NUL-terminated string the kernel only reads.
+    decode_void(unsafe {
+        arch::syscall3(
+            arch::__NR_mkdirat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::uint(mode),
+        )
+    })
+}

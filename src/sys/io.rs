@@ -191,3 +191,31 @@ pub(crate) fn uname(buf: &mut raw::new_utsname) -> Result<()> {
         arch::syscall1(arch::__NR_uname, Arg::mut_ptr(buf as *mut raw::new_utsname))
     })
 }
+
+/// `clock_gettime(clock, &ts)` (`clock_gettime64` on i386).
+pub(crate) fn clock_gettime(clock: u32) -> Result<raw::__kernel_timespec> {
+    let mut ts = raw::__kernel_timespec::default();
+    // SAFETY: the kernel writes one 64-bit timespec into `ts`.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::CLOCK_GETTIME,
+            Arg::uint(clock),
+            Arg::mut_ptr(&mut ts as *mut raw::__kernel_timespec),
+        )
+    })?;
+    Ok(ts)
+}
+
+/// `clock_nanosleep(clock, 0, &req, NULL)` (the time64 variant on i386).
+pub(crate) fn clock_nanosleep(clock: u32, req: &raw::__kernel_timespec) -> Result<()> {
+    // SAFETY: the kernel reads one 64-bit timespec; no remainder pointer.
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::wide::CLOCK_NANOSLEEP,
+            Arg::uint(clock),
+            Arg::uint(0),
+            Arg::ptr(req as *const raw::__kernel_timespec),
+            Arg::null(),
+        )
+    })
+}

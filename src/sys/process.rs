@@ -322,3 +322,174 @@ pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: RawFd, flags: u32) ->
         )
     })
 }
+
+/// `kill(pid, sig)`: `pid > 0` one process, `0` the caller's group, `-1`
+/// every process the caller may signal, `< -1` the group `-pid`.
+pub(crate) fn kill(pid: i32, sig: i32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall2(arch::__NR_kill, Arg::int(pid), Arg::int(sig)) })
+}
+
+/// `setsid()`: the new session id.
+pub(crate) fn setsid() -> Result<i32> {
+    // SAFETY: no arguments, no memory.
+    decode_int(unsafe { arch::syscall0(arch::__NR_setsid) })
+}
+
+/// `setpgid(pid, pgid)`.
+pub(crate) fn setpgid(pid: i32, pgid: i32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall2(arch::__NR_setpgid, Arg::int(pid), Arg::int(pgid)) })
+}
+
+/// `prctl(option, arg2, 0, 0, 0)` for the options whose second argument is
+/// an integer (`PR_SET_CHILD_SUBREAPER`, `PR_GET_PDEATHSIG`'s siblings).
+pub(crate) fn prctl_int(option: u32, arg2: usize) -> Result<usize> {
+    // SAFETY: the callers pass only options that take arg2 by value.
+    decode(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(option),
+            Arg::usize(arg2),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })
+}
+
+/// `prctl(PR_GET_CHILD_SUBREAPER, &int)`.
+pub(crate) fn prctl_get_child_subreaper() -> Result<bool> {
+    let mut v: i32 = 0;
+    // SAFETY: the kernel writes one int at `v`.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(raw::PR_GET_CHILD_SUBREAPER),
+            Arg::mut_ptr(&mut v as *mut i32),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })?;
+    Ok(v != 0)
+}
+
+/// `prctl(PR_SET_NAME | PR_GET_NAME, buf)`: the kernel reads or writes at
+/// most 16 bytes.
+pub(crate) fn prctl_name(option: u32, buf: &mut [u8; 16]) -> Result<()> {
+    // SAFETY: a live 16-byte buffer, NUL-terminated by the caller for SET.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(option),
+            Arg::mut_ptr(buf.as_mut_ptr()),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })
+}
+
+/// `reboot(MAGIC1, MAGIC2, cmd, NULL)`.
+pub(crate) fn reboot(cmd: u32) -> Result<()> {
+    // SAFETY: no user memory for the commands the callers pass (no
+    // RESTART2 string).
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_reboot,
+            Arg::uint(raw::LINUX_REBOOT_MAGIC1),
+            Arg::uint(raw::LINUX_REBOOT_MAGIC2),
+            Arg::uint(cmd),
+            Arg::null(),
+        )
+    })
+}
+
+/// `sync()`.
+pub(crate) fn sync() {
+    // SAFETY: no arguments; sync cannot fail.
+    let _ = unsafe { arch::syscall0(arch::__NR_sync) };
+}
+
+/// `execveat(dirfd, path, argv, envp, flags)`; returns only on failure.
+///
+/// # Safety
+/// As [`execve`]: `argv` and `envp` are NULL-terminated arrays of pointers
+/// to NUL-terminated strings, all live across the call.
+pub(crate) unsafe fn execveat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    argv: *const *const u8,
+    envp: *const *const u8,
+    flags: u32,
+) -> Errno {
+    // SAFETY: the caller vouches for the arrays.
+    match decode(unsafe {
+        arch::syscall5(
+            arch::__NR_execveat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::ptr(argv),
+            Arg::ptr(envp),
+            Arg::uint(flags),
+        )
+    }) {
+        Err(e) => e,
+        Ok(_) => Errno::EINVAL,
+    }
+}
+
+/// `rt_sigtimedwait(set, info, timeout, 8)` (the time64 variant on i386);
+/// returns the signal taken.
+pub(crate) fn sigtimedwait(
+    set: &u64,
+    info: Option<&mut raw::siginfo_t>,
+    timeout: Option<&raw::__kernel_timespec>,
+) -> Result<i32> {
+    let i = match info {
+        Some(i) => Arg::mut_ptr(i as *mut raw::siginfo_t),
+        None => Arg::null(),
+    };
+    let t = match timeout {
+        Some(t) => Arg::ptr(t as *const raw::__kernel_timespec),
+        None => Arg::null(),
+    };
+    // SAFETY: the kernel reads the 8-byte set and the 64-bit timespec and
+    // writes at most one siginfo into `info`.
+    decode_int(unsafe {
+        arch::syscall4(
+            arch::wide::RT_SIGTIMEDWAIT,
+            Arg::ptr(set as *const u64),
+            i,
+            t,
+            Arg::usize(8),
+        )
+    })
+}
+
+/// `signalfd4(fd, set, 8, flags)`: `fd` `None` makes a new signalfd.
+pub(crate) fn signalfd4(
+    fd: Option<BorrowedFd<'_>>,
+    set: &u64,
+    flags: u32,
+) -> Result<Option<OwnedFd>> {
+    let f = match fd {
+        Some(fd) => fd_arg(fd),
+        None => Arg::int(-1),
+    };
+    let new = fd.is_none();
+    // SAFETY: the kernel reads the 8-byte set.
+    let r = decode_int(unsafe {
+        arch::syscall4(
+            arch::__NR_signalfd4,
+            f,
+            Arg::ptr(set as *const u64),
+            Arg::usize(8),
+            Arg::uint(flags),
+        )
+    })?;
+    // SAFETY: with fd -1 the return is a fresh descriptor; otherwise it is
+    // the caller's own fd, not taken.
+    Ok(new.then(|| unsafe { super::owned(r) }))
+}
