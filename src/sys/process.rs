@@ -321,3 +321,55 @@ pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: RawFd, flags: u32) ->
         )
     })
 }
+
+/// `setsid()`: a new session and process group led by the caller; the
+/// new session id.
+pub(crate) fn setsid() -> Result<i32> {
+    // SAFETY: no arguments, no memory.
+    decode_int(unsafe { arch::syscall0(arch::__NR_setsid) })
+}
+
+/// `setpgid(pid, pgid)` (0 for the caller / its own pid).
+pub(crate) fn setpgid(pid: i32, pgid: i32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall2(arch::__NR_setpgid, Arg::int(pid), Arg::int(pgid)) })
+}
+
+/// `setgroups(n, list)`: the supplementary groups (32-bit ids; `setgroups32`
+/// on i386).
+pub(crate) fn setgroups(groups: &[u32]) -> Result<()> {
+    // SAFETY: the kernel reads `groups.len()` u32s from `groups`.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::SETGROUPS,
+            Arg::usize(groups.len()),
+            Arg::ptr(groups.as_ptr()),
+        )
+    })
+}
+
+/// `setgid(gid)` (`setgid32` on i386).
+pub(crate) fn setgid(gid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETGID, Arg::uint(gid)) })
+}
+
+/// `setuid(uid)` (`setuid32` on i386).
+pub(crate) fn setuid(uid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETUID, Arg::uint(uid)) })
+}
+
+/// `prlimit64(0, resource, &new, NULL)`: sets the caller's limit.
+pub(crate) fn setrlimit(resource: u32, new: &raw::rlimit64) -> Result<()> {
+    // SAFETY: the kernel reads one rlimit64 from `new`; `old` is NULL.
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_prlimit64,
+            Arg::int(0),
+            Arg::uint(resource),
+            Arg::ptr(new as *const raw::rlimit64),
+            Arg::null(),
+        )
+    })
+}

@@ -232,12 +232,12 @@ pub fn deny_clone3_with_seccomp() -> Result<(), i32> {
     const RET_ERRNO: u32 = 0x0005_0000;
     let ins = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
     let mut prog = [
-        ins(LD_W_ABS, 0, 0, 4),                               // seccomp_data.arch
-        ins(JEQ_K, 0, 3, AUDIT_ARCH),                         // other arch: allow
-        ins(LD_W_ABS, 0, 0, 0),                               // seccomp_data.nr
-        ins(JEQ_K, 0, 1, NR_CLONE3),                          // clone3?
-        ins(RET_K, 0, 0, RET_ERRNO | libc::EPERM as u32),     // clone3: EPERM
-        ins(RET_K, 0, 0, RET_ALLOW),                          // the rest: allow
+        ins(LD_W_ABS, 0, 0, 4),                           // seccomp_data.arch
+        ins(JEQ_K, 0, 3, AUDIT_ARCH),                     // other arch: allow
+        ins(LD_W_ABS, 0, 0, 0),                           // seccomp_data.nr
+        ins(JEQ_K, 0, 1, NR_CLONE3),                      // clone3?
+        ins(RET_K, 0, 0, RET_ERRNO | libc::EPERM as u32), // clone3: EPERM
+        ins(RET_K, 0, 0, RET_ALLOW),                      // the rest: allow
     ];
     let fprog = libc::sock_fprog {
         len: prog.len() as u16,
