@@ -238,6 +238,7 @@ fn fork_pidfd_legacy_clone_path() {
     in_child(|| {
         pidfs::hooks::force_legacy_clone(true);
         fork_exit_and_wait(9);
+        assert!(!pidfs::Features::probe().clone3, "clone3 denied: not usable");
         // SAFETY: the child only pauses until killed.
         match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
             Forked::Child => loop {

@@ -94,8 +94,7 @@ pub enum Forked {
 /// legacy `clone` with `CLONE_PIDFD`, 5.2 (`EINVAL` before).
 /// `CLEAR_SIGHAND` 5.5 and `NEWTIME` 5.6 (`EINVAL` before), `clone3` only.
 /// qemu-user forks through the legacy path and refuses namespace flags
-/// and `PARENT`
-/// there (`EINVAL`).
+/// and `PARENT` there (`EINVAL`).
 ///
 /// # Safety
 /// As `fork(2)`: if the caller has other threads, the child may only call
