@@ -238,7 +238,6 @@ fn fork_pidfd_legacy_clone_path() {
     in_child(|| {
         pidfs::hooks::force_legacy_clone(true);
         fork_exit_and_wait(9);
-        assert!(!pidfs::Features::probe().clone3, "clone3 denied: not usable");
         // SAFETY: the child only pauses until killed.
         match unsafe { fork_pidfd(CloneFlags::empty()) }.unwrap() {
             Forked::Child => loop {
@@ -702,6 +701,7 @@ fn clone3_denied_by_seccomp_falls_back_to_legacy_clone() {
             std::io::Error::last_os_error().raw_os_error(),
             Some(libc::EPERM)
         );
+        assert!(!pidfs::Features::probe().clone3, "clone3 denied: not usable");
         fork_exit_and_wait(9);
         assert_eq!(
             // SAFETY: creates nothing (EPERM before any fork).
