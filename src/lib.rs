@@ -34,6 +34,8 @@ pub mod raw;
 mod sys;
 
 // Features, one job per file.
+#[cfg(feature = "std")]
+pub mod command;
 pub mod handle;
 pub mod info;
 pub mod ns;
@@ -42,6 +44,7 @@ pub mod probe;
 pub mod proc;
 pub mod process;
 pub mod signal;
+pub mod signame;
 pub mod spawn;
 pub mod translate;
 pub mod wait;
@@ -53,6 +56,9 @@ pub mod fuzzing;
 #[doc(hidden)]
 pub mod hooks;
 
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use command::{Command, Stdio};
 #[doc(inline)]
 pub use errno::{Errno, Result, retry_on_intr};
 #[doc(inline)]
@@ -86,6 +92,8 @@ pub use proc::{pidfd_from_procfd, procfd_from_pidfd};
 pub use process::{getpid, gettid};
 #[doc(inline)]
 pub use signal::SigInfo;
+#[doc(inline)]
+pub use signame::{signal_from_name, signal_name};
 #[doc(inline)]
 pub use spawn::{Child, Forked, SPAWN_MAX_ARGS, fork_pidfd, spawn};
 #[doc(inline)]

@@ -701,7 +701,10 @@ fn clone3_denied_by_seccomp_falls_back_to_legacy_clone() {
             std::io::Error::last_os_error().raw_os_error(),
             Some(libc::EPERM)
         );
-        assert!(!pidfs::Features::probe().clone3, "clone3 denied: not usable");
+        assert!(
+            !pidfs::Features::probe().clone3,
+            "clone3 denied: not usable"
+        );
         fork_exit_and_wait(9);
         assert_eq!(
             // SAFETY: creates nothing (EPERM before any fork).

@@ -1,4 +1,4 @@
-//! [`Child`]: a process started by [`spawn`](crate::spawn) or
+//! [`Child`]: a process started by [`spawn`](crate::spawn()) or
 //! `Command::spawn`, named by the pidfd its `clone` made.
 
 use crate::errno::{Errno, Result};
@@ -8,7 +8,7 @@ use crate::pidfd::PidFd;
 use crate::raw;
 use crate::wait::WaitStatus;
 
-/// A process started by [`spawn`](crate::spawn) or, with `std`,
+/// A process started by [`spawn`](crate::spawn()) or, with `std`,
 /// [`Command::spawn`](crate::Command::spawn): its pid, the pidfd created
 /// with it, and (`std`) the parent's ends of its piped stdio.
 ///

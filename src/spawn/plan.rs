@@ -1,4 +1,4 @@
-//! The one fork + exec engine behind [`spawn`](crate::spawn) and, with
+//! The one fork + exec engine behind [`spawn`](crate::spawn()) and, with
 //! `std`, `Command::spawn`: a [`Plan`] prepared entirely before the fork
 //! (paths, argument and environment pointer arrays, fds, ids, id maps), a
 //! child that runs only raw async-signal-safe syscalls on it, and a parent
