@@ -110,6 +110,16 @@ fn expect(args: &[&str], code: i32) -> (String, String) {
     (out(&o), err(&o))
 }
 
+/// Waits until `pid` is asleep (a fresh process may still be running on
+/// its way to `pause` or `nanosleep`).
+fn wait_sleeping(pid: i32) {
+    let asleep = common::wait_until(std::time::Duration::from_secs(10), || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| s.rsplit(')').next().is_some_and(|r| r.starts_with(" S")))
+    });
+    assert!(asleep, "pid {pid} never went to sleep");
+}
+
 fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     text.lines()
         .find_map(|l| l.strip_prefix(key).map(str::trim))
@@ -121,6 +131,7 @@ fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 #[test]
 fn info_of_a_live_process_get_info_or_proc_fallback() {
     let child = Child::sleeper();
+    wait_sleeping(child.pid);
     let pid = child.pid.to_string();
     let (o, _) = expect(&["info", &pid], 0);
     let f = Features::probe();
@@ -537,6 +548,7 @@ fn wait_for_a_non_child_reports_how_it_ended() {
 #[test]
 fn info_and_handle_json() {
     let mut child = programs::cmd("sleep").arg("60").spawn().unwrap();
+    wait_sleeping(child.pid);
     let pid = child.pid.to_string();
     let (o, _) = expect(&["info", &pid, "--json"], 0);
     assert_eq!(o.lines().count(), 1, "{o}");

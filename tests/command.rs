@@ -554,6 +554,18 @@ fn new_namespaces_with_id_maps() {
             assert_eq!(sg.trim(), "allow");
             c.kill().unwrap();
             c.wait().unwrap();
+            // A map the kernel refuses (the range wraps around): the
+            // caller's write fails, the waiting child is killed and reaped.
+            no_fd_leak(|| {
+                let e = cmd("true")
+                    .clone_flags(CloneFlags::NEWUSER)
+                    .uid_map(0, u32::MAX - 1, 10)
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap_err();
+                assert_eq!(io_errno(&e), Some(Errno::EINVAL));
+                assert_no_children();
+            });
         } else {
             no_fd_leak(|| {
                 let e = cmd2.spawn().unwrap_err();
