@@ -14,18 +14,17 @@ use std::time::Duration;
 
 pub const APPLETS: [&str; 7] = ["sleep", "cat", "env", "pwd", "printf", "true", "false"];
 
-/// Runs before `main`: when this binary was started under one of the
+/// Runs before `main`: when this binary was exec'd through one of the
 /// applet names, act as that program and exit.
 extern "C" fn applet_ctor() {
+    if !invoked_as_applet() {
+        return;
+    }
+    let comm = std::fs::read_to_string("/proc/self/comm").unwrap_or_default();
     let cmdline = std::fs::read("/proc/self/cmdline").unwrap_or_default();
     let mut args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
     args.pop(); // the empty piece after the last NUL
-    let Some(argv0) = args.first() else { return };
-    let name = argv0.rsplit(|&b| b == b'/').next().unwrap_or(argv0);
-    if !APPLETS.iter().any(|a| a.as_bytes() == name) {
-        return;
-    }
-    let code = applet(name, &args[1..]);
+    let code = applet(comm.trim_end().as_bytes(), args.get(1..).unwrap_or(&[]));
     // SAFETY: leave at once, without running the harness.
     unsafe { libc::_exit(code) }
 }
@@ -106,8 +105,21 @@ pub fn applet_dir() -> PathBuf {
     dir
 }
 
-/// The directory the tests take their programs from.
+/// True when this process was started through one of the applet names:
+/// the kernel names a process after the file it exec'd (`comm`, the
+/// symlink's name), whatever `argv[0]` says. Its other constructors must
+/// then not act on the environment it inherited.
+pub fn invoked_as_applet() -> bool {
+    let comm = std::fs::read_to_string("/proc/self/comm").unwrap_or_default();
+    APPLETS.iter().any(|a| *a == comm.trim_end())
+}
+
+/// The directory the tests take their programs from
+/// (`PIDFS_TEST_APPLETS=1` takes the applets, as the kernel matrix does).
 pub fn bin() -> PathBuf {
+    if std::env::var_os("PIDFS_TEST_APPLETS").is_some() {
+        return applet_dir();
+    }
     for d in ["/usr/bin", "/bin"] {
         if APPLETS.iter().all(|a| Path::new(d).join(a).is_file()) {
             return PathBuf::from(d);
