@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of README.md, and what .ci/run runs: installs what it
-# needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
+# needs (ci/setup.sh), then lint, docs, the MSRV build, the async example,
+# a downstream crate, the test suite on x86_64, i686
 # (native, IA32 emulation) and aarch64 (qemu-user), no_std builds, benches
 # (built, plus quick runs against the C baseline), fuzzing, the cross-arch
 # handle exchange, the real-kernel matrix and minit booted as /init there. Ends with one line per
@@ -40,6 +41,28 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps
 
 step "no_std builds (3 targets)"
 for t in $T64 $T32 $TA; do cargo build -q --no-default-features --target "$t"; done
+
+step "MSRV: the library with Cargo.toml's rust-version toolchain (std and no_std, every target)"
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+case $msrv in *.*.*) ;; *) msrv=$msrv.0 ;; esac
+# i686 as i686-unknown-linux-gnu: the MSRV dist has no i686 musl std (see
+# ci/setup.sh); armv7/riscv64 once arch/ has them.
+msrv_targets="$T64 i686-unknown-linux-gnu $TA"
+[ -e arch/arm.rs ] && msrv_targets="$msrv_targets armv7-unknown-linux-gnueabihf"
+[ -e arch/riscv64.rs ] && msrv_targets="$msrv_targets riscv64gc-unknown-linux-gnu"
+for t in $msrv_targets; do
+  for f in "" --no-default-features; do
+    echo "cargo +$msrv build --lib $f --target $t"
+    CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build -q --lib $f --target "$t"
+  done
+done
+
+step "async example (examples/async-wait: tokio's AsyncFd on pidfds)"
+cargo clippy -q -p pidfs-async-wait -- -D warnings
+cargo run -q -p pidfs-async-wait
+
+step "downstream crate (ci/downstream.sh: pidfs by path, no libc; x86_64 and i686)"
+bash ci/downstream.sh
 
 step "no-libc programs: the rt recipe on 3 targets (ci/nolibc.sh)"
 bash ci/nolibc.sh 2>&1 | tee "$logs/nolibc.log"

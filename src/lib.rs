@@ -46,6 +46,8 @@ pub mod raw;
 mod sys;
 
 // Features, one job per file.
+#[cfg(feature = "std")]
+pub mod command;
 pub mod exec;
 pub mod handle;
 pub mod info;
@@ -59,6 +61,7 @@ pub mod proc;
 pub mod process;
 pub mod signal;
 pub mod signalfd;
+pub mod signame;
 pub mod spawn;
 pub mod time;
 pub mod translate;
@@ -74,6 +77,9 @@ pub mod fuzzing;
 #[doc(hidden)]
 pub mod hooks;
 
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use command::{Command, Stdio};
 #[doc(inline)]
 pub use errno::{Errno, Result, retry_on_intr};
 #[doc(inline)]
@@ -117,6 +123,8 @@ pub use process::{
 pub use signal::{SigInfo, SigSet, SigmaskHow, sigprocmask, sigtimedwait};
 #[doc(inline)]
 pub use signalfd::{SfdFlags, SignalfdInfo, signalfd, signalfd_read, signalfd_set_mask};
+#[doc(inline)]
+pub use signame::{signal_from_name, signal_name};
 #[doc(inline)]
 pub use spawn::{Child, Forked, SPAWN_MAX_ARGS, fork_pidfd, spawn};
 #[doc(inline)]

@@ -100,7 +100,7 @@ pub fn setpgid(pid: i32, pgid: i32) -> Result<()> {
 /// # Kernel support
 /// 3.4.
 pub fn set_child_subreaper(on: bool) -> Result<()> {
-    sys::prctl_int(raw::PR_SET_CHILD_SUBREAPER, usize::from(on)).map(|_| ())
+    sys::prctl_set_child_subreaper(on)
 }
 
 /// `prctl(PR_GET_CHILD_SUBREAPER)`—whether the caller is a subreaper.

@@ -26,6 +26,12 @@ pub(crate) fn open_cwd(path: &CStr, flags: u32, mode: u32) -> Result<OwnedFd> {
     openat(fd_cwd(), path, flags, mode)
 }
 
+/// `chdir(path)`.
+pub(crate) fn chdir(path: &CStr) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated and borrowed across the call.
+    decode_void(unsafe { arch::syscall1(arch::__NR_chdir, Arg::ptr(path.as_ptr())) })
+}
+
 /// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
 pub(crate) fn openat2(
     dirfd: BorrowedFd<'_>,

@@ -217,49 +217,6 @@ pub(crate) fn waitid(idtype: u32, id: i32, info: &mut raw::siginfo_t, options: u
     })
 }
 
-/// `rt_sigprocmask(how, set, old, 8)`.
-pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) -> Result<()> {
-    let s = match set {
-        Some(s) => Arg::ptr(s as *const u64),
-        None => Arg::null(),
-    };
-    let o = match old {
-        Some(o) => Arg::mut_ptr(o as *mut u64),
-        None => Arg::null(),
-    };
-    // SAFETY: 8-byte kernel sigsets, read from `set` and written to `old`.
-    decode_void(unsafe {
-        arch::syscall4(
-            arch::__NR_rt_sigprocmask,
-            Arg::uint(how),
-            s,
-            o,
-            Arg::usize(8),
-        )
-    })
-}
-
-/// `rt_sigaction(sig, act, old, 8)`.
-pub(crate) fn rt_sigaction(
-    sig: i32,
-    act: Option<&raw::kernel_sigaction>,
-    old: Option<&mut raw::kernel_sigaction>,
-) -> Result<()> {
-    let a = match act {
-        Some(a) => Arg::ptr(a as *const raw::kernel_sigaction),
-        None => Arg::null(),
-    };
-    let o = match old {
-        Some(o) => Arg::mut_ptr(o as *mut raw::kernel_sigaction),
-        None => Arg::null(),
-    };
-    // SAFETY: the kernel reads one `kernel_sigaction` from `act` and writes
-    // one into `old` (both null or live); the sigset is 8 bytes.
-    decode_void(unsafe {
-        arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8))
-    })
-}
-
 /// `prctl(PR_SET_PDEATHSIG, sig)`: the signal this process gets when the
 /// thread that created it exits.
 pub(crate) fn prctl_set_pdeathsig(sig: i32) -> Result<()> {
@@ -323,13 +280,6 @@ pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: RawFd, flags: u32) ->
     })
 }
 
-/// `kill(pid, sig)`: `pid > 0` one process, `0` the caller's group, `-1`
-/// every process the caller may signal, `< -1` the group `-pid`.
-pub(crate) fn kill(pid: i32, sig: i32) -> Result<()> {
-    // SAFETY: no user memory.
-    decode_void(unsafe { arch::syscall2(arch::__NR_kill, Arg::int(pid), Arg::int(sig)) })
-}
-
 /// `setsid()`: the new session id.
 pub(crate) fn setsid() -> Result<i32> {
     // SAFETY: no arguments, no memory.
@@ -342,15 +292,14 @@ pub(crate) fn setpgid(pid: i32, pgid: i32) -> Result<()> {
     decode_void(unsafe { arch::syscall2(arch::__NR_setpgid, Arg::int(pid), Arg::int(pgid)) })
 }
 
-/// `prctl(option, arg2, 0, 0, 0)` for the options whose second argument is
-/// an integer (`PR_SET_CHILD_SUBREAPER`, `PR_GET_PDEATHSIG`'s siblings).
-pub(crate) fn prctl_int(option: u32, arg2: usize) -> Result<usize> {
-    // SAFETY: the callers pass only options that take arg2 by value.
-    decode(unsafe {
+/// `prctl(PR_SET_CHILD_SUBREAPER, on)`.
+pub(crate) fn prctl_set_child_subreaper(on: bool) -> Result<()> {
+    // SAFETY: PR_SET_CHILD_SUBREAPER takes its flag by value.
+    decode_void(unsafe {
         arch::syscall5(
             arch::__NR_prctl,
-            Arg::uint(option),
-            Arg::usize(arg2),
+            Arg::uint(raw::PR_SET_CHILD_SUBREAPER),
+            Arg::usize(usize::from(on)),
             Arg::usize(0),
             Arg::usize(0),
             Arg::usize(0),
@@ -440,56 +389,41 @@ pub(crate) unsafe fn execveat(
     }
 }
 
-/// `rt_sigtimedwait(set, info, timeout, 8)` (the time64 variant on i386);
-/// returns the signal taken.
-pub(crate) fn sigtimedwait(
-    set: &u64,
-    info: Option<&mut raw::siginfo_t>,
-    timeout: Option<&raw::__kernel_timespec>,
-) -> Result<i32> {
-    let i = match info {
-        Some(i) => Arg::mut_ptr(i as *mut raw::siginfo_t),
-        None => Arg::null(),
-    };
-    let t = match timeout {
-        Some(t) => Arg::ptr(t as *const raw::__kernel_timespec),
-        None => Arg::null(),
-    };
-    // SAFETY: the kernel reads the 8-byte set and the 64-bit timespec and
-    // writes at most one siginfo into `info`.
-    decode_int(unsafe {
-        arch::syscall4(
-            arch::wide::RT_SIGTIMEDWAIT,
-            Arg::ptr(set as *const u64),
-            i,
-            t,
-            Arg::usize(8),
+/// `setgroups(n, list)`: the supplementary groups (32-bit ids; `setgroups32`
+/// on i386).
+pub(crate) fn setgroups(groups: &[u32]) -> Result<()> {
+    // SAFETY: the kernel reads `groups.len()` u32s from `groups`.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::SETGROUPS,
+            Arg::usize(groups.len()),
+            Arg::ptr(groups.as_ptr()),
         )
     })
 }
 
-/// `signalfd4(fd, set, 8, flags)`: `fd` `None` makes a new signalfd.
-pub(crate) fn signalfd4(
-    fd: Option<BorrowedFd<'_>>,
-    set: &u64,
-    flags: u32,
-) -> Result<Option<OwnedFd>> {
-    let f = match fd {
-        Some(fd) => fd_arg(fd),
-        None => Arg::int(-1),
-    };
-    let new = fd.is_none();
-    // SAFETY: the kernel reads the 8-byte set.
-    let r = decode_int(unsafe {
+/// `setgid(gid)` (`setgid32` on i386).
+pub(crate) fn setgid(gid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETGID, Arg::uint(gid)) })
+}
+
+/// `setuid(uid)` (`setuid32` on i386).
+pub(crate) fn setuid(uid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETUID, Arg::uint(uid)) })
+}
+
+/// `prlimit64(0, resource, &new, NULL)`: sets the caller's limit.
+pub(crate) fn setrlimit(resource: u32, new: &raw::rlimit64) -> Result<()> {
+    // SAFETY: the kernel reads one rlimit64 from `new`; `old` is NULL.
+    decode_void(unsafe {
         arch::syscall4(
-            arch::__NR_signalfd4,
-            f,
-            Arg::ptr(set as *const u64),
-            Arg::usize(8),
-            Arg::uint(flags),
+            arch::__NR_prlimit64,
+            Arg::int(0),
+            Arg::uint(resource),
+            Arg::ptr(new as *const raw::rlimit64),
+            Arg::null(),
         )
-    })?;
-    // SAFETY: with fd -1 the return is a fresh descriptor; otherwise it is
-    // the caller's own fd, not taken.
-    Ok(new.then(|| unsafe { super::owned(r) }))
+    })
 }
