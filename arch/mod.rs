@@ -48,6 +48,9 @@ mod imp;
 
 pub(crate) use imp::*;
 
+#[cfg(feature = "rt")]
+pub(crate) mod start;
+
 /// One syscall argument, as it will sit in its register.
 ///
 /// Not `Copy`: an argument is built for one call. Pointers keep their

@@ -114,6 +114,8 @@ run() { # target runner c-baseline
 }
 echo "== x86_64 ($(el))"
 run native "" "$PWD/$cb/c-baseline-x86_64"
+echo "-- native minit_reexec, 200 children ($(el))"
+PIDFS_MINIT_CHILDREN=200 PIDFS_MINIT_ROUNDS=3 "$(bin native minit_reexec)" 2>/dev/null | grep -v '^minit: '
 echo "== i686 ($(el))"
 run $T32 "" "$PWD/$cb/c-baseline-i686"
 echo "== aarch64, qemu-user ($(el))"

@@ -15,7 +15,8 @@ import sys
 
 BASE = {"arch", "errno", "fd", "flags", "parse", "path", "procfs", "raw", "sys"}
 FEATURES = {"handle", "info", "ns", "pidfd", "probe", "proc", "process", "signal",
-            "spawn", "translate", "wait", "command", "init_cache"}
+            "spawn", "translate", "wait", "command", "init_cache", "exec", "io", "mount",
+            "signalfd", "time", "signame"}
 TOP = {"lib", "hooks", "fuzzing", "rt"}
 MAX_LINES = 500
 LONG_OK = {"errno.rs"}

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The test command of README.md, and what .ci/run runs: installs what it
-# needs (ci/setup.sh), then lint, docs, the test suite on x86_64, i686
-# (native, IA32 emulation), aarch64, armv7 and riscv64 (qemu-user), no_std
-# builds, benches
+# needs (ci/setup.sh), then lint, docs, the MSRV build, the async example,
+# a downstream crate, the test suite on x86_64, i686 (native, IA32
+# emulation), aarch64, armv7 and riscv64 (qemu-user), no_std builds, benches
 # (built, plus quick runs against the C baseline), fuzzing, the cross-arch
-# handle exchange and the real-kernel matrix. Ends with one line per
+# handle exchange, the real-kernel matrix and minit booted as /init there. Ends with one line per
 # target and a total.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,31 @@ for t in $TV7 $TRV; do RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --targe
 step "no_std builds (5 targets)"
 for t in $T64 $T32 $TA $TV7 $TRV; do cargo build -q --no-default-features --target "$t"; done
 
+step "MSRV: the library with Cargo.toml's rust-version toolchain (std and no_std, every target)"
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+case $msrv in *.*.*) ;; *) msrv=$msrv.0 ;; esac
+# i686 as i686-unknown-linux-gnu: the MSRV dist has no i686 musl std (see
+# ci/setup.sh); armv7/riscv64 once arch/ has them.
+msrv_targets="$T64 i686-unknown-linux-gnu $TA"
+[ -e arch/arm.rs ] && msrv_targets="$msrv_targets armv7-unknown-linux-gnueabihf"
+[ -e arch/riscv64.rs ] && msrv_targets="$msrv_targets riscv64gc-unknown-linux-gnu"
+for t in $msrv_targets; do
+  for f in "" --no-default-features; do
+    echo "cargo +$msrv build --lib $f --target $t"
+    CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build -q --lib $f --target "$t"
+  done
+done
+
+step "async example (examples/async-wait: tokio's AsyncFd on pidfds)"
+cargo clippy -q -p pidfs-async-wait -- -D warnings
+cargo run -q -p pidfs-async-wait
+
+step "downstream crate (ci/downstream.sh: pidfs by path, no libc; x86_64 and i686)"
+bash ci/downstream.sh
+
+step "no-libc programs: the rt recipe on 3 targets (ci/nolibc.sh)"
+bash ci/nolibc.sh 2>&1 | tee "$logs/nolibc.log"
+
 run_tests() { # name target [extra cargo args]
   local name=$1 target=$2; shift 2
   step "cargo test $name ($target $*)"
@@ -82,6 +107,9 @@ kfail=0
 bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log" || kfail=1
 python3 ci/support-table.py | tee "$logs/support-table.md" || kfail=1
 
+step "minit as the real /init of every kernel (ci/kernels-minit.sh)"
+bash ci/kernels-minit.sh 2>&1 | tee "$logs/kernels-minit.log" || kfail=1
+
 step summary
 total_p=0; total_f=0
 for f in "$logs"/test-*.log; do
@@ -92,6 +120,8 @@ for f in "$logs"/test-*.log; do
 done
 grep -a '^pid reuse events' "$logs"/test-*.log || true
 grep -a '^kernel ' "$logs/kernels.log" || true
+grep -a '^minit ' "$logs/kernels-minit.log" || true
+grep -a '^nolibc ' "$logs/nolibc.log" || true
 echo "ci time: $(( $(date +%s) - start ))s"
 [ "$kfail" -eq 0 ] || echo "the real-kernel matrix FAILED (see above)"
 echo "total: $total_p passed, $total_f failed"

@@ -11,7 +11,29 @@ use core::num::NonZeroU16;
 ///
 /// `Result<(), Errno>` is two bytes too (the zero niche). Constants keep the
 /// kernel's names: `Errno::ESRCH`, `Errno::ENOTTY`. `Debug` prints the name
-/// (`Errno(ESRCH)`); `Display` prints the name and `os error N`.
+/// (`Errno(ESRCH)`); `Display` prints the name, the kernel's description
+/// and the number (`ESRCH: No such process (os error 3)`), without `std`
+/// too.
+///
+/// `?` from `main` prints the `Debug` form (`Error: Errno(ESRCH)`). For a
+/// message with the description, return `std::io::Result<()>` from `main`
+/// (`From<Errno> for std::io::Error` makes `?` convert), or print the
+/// error with `{}`:
+///
+/// ```no_run
+/// fn main() -> std::io::Result<()> {
+///     let pidfd = pidfs::PidFd::open(1, pidfs::PidfdFlags::empty())?;
+///     pidfd.kill(0)?;
+///     Ok(())
+/// }
+/// ```
+///
+/// ```
+/// assert_eq!(
+///     pidfs::Errno::ESRCH.to_string(),
+///     "ESRCH: No such process (os error 3)"
+/// );
+/// ```
 #[repr(transparent)]
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Errno(NonZeroU16);
@@ -455,6 +477,147 @@ impl Errno {
             _ => return None,
         })
     }
+
+    /// The kernel's description of the error (its UAPI header comment:
+    /// `"No such process"` for `ESRCH`), or `None` for a value with no name.
+    /// The same table with and without `std` (no libc `strerror`).
+    pub const fn description(self) -> Option<&'static str> {
+        Some(match self.0.get() {
+            1 => "Operation not permitted",
+            2 => "No such file or directory",
+            3 => "No such process",
+            4 => "Interrupted system call",
+            5 => "I/O error",
+            6 => "No such device or address",
+            7 => "Argument list too long",
+            8 => "Exec format error",
+            9 => "Bad file number",
+            10 => "No child processes",
+            11 => "Try again",
+            12 => "Out of memory",
+            13 => "Permission denied",
+            14 => "Bad address",
+            15 => "Block device required",
+            16 => "Device or resource busy",
+            17 => "File exists",
+            18 => "Cross-device link",
+            19 => "No such device",
+            20 => "Not a directory",
+            21 => "Is a directory",
+            22 => "Invalid argument",
+            23 => "File table overflow",
+            24 => "Too many open files",
+            25 => "Not a typewriter (inappropriate ioctl)",
+            26 => "Text file busy",
+            27 => "File too large",
+            28 => "No space left on device",
+            29 => "Illegal seek",
+            30 => "Read-only file system",
+            31 => "Too many links",
+            32 => "Broken pipe",
+            33 => "Math argument out of domain of func",
+            34 => "Math result not representable",
+            35 => "Resource deadlock would occur",
+            36 => "File name too long",
+            37 => "No record locks available",
+            38 => "Invalid system call number",
+            39 => "Directory not empty",
+            40 => "Too many symbolic links encountered",
+            42 => "No message of desired type",
+            43 => "Identifier removed",
+            44 => "Channel number out of range",
+            45 => "Level 2 not synchronized",
+            46 => "Level 3 halted",
+            47 => "Level 3 reset",
+            48 => "Link number out of range",
+            49 => "Protocol driver not attached",
+            50 => "No CSI structure available",
+            51 => "Level 2 halted",
+            52 => "Invalid exchange",
+            53 => "Invalid request descriptor",
+            54 => "Exchange full",
+            55 => "No anode",
+            56 => "Invalid request code",
+            57 => "Invalid slot",
+            59 => "Bad font file format",
+            60 => "Device not a stream",
+            61 => "No data available",
+            62 => "Timer expired",
+            63 => "Out of streams resources",
+            64 => "Machine is not on the network",
+            65 => "Package not installed",
+            66 => "Object is remote",
+            67 => "Link has been severed",
+            68 => "Advertise error",
+            69 => "Srmount error",
+            70 => "Communication error on send",
+            71 => "Protocol error",
+            72 => "Multihop attempted",
+            73 => "RFS specific error",
+            74 => "Not a data message",
+            75 => "Value too large for defined data type",
+            76 => "Name not unique on network",
+            77 => "File descriptor in bad state",
+            78 => "Remote address changed",
+            79 => "Can not access a needed shared library",
+            80 => "Accessing a corrupted shared library",
+            81 => ".lib section in a.out corrupted",
+            82 => "Attempting to link in too many shared libraries",
+            83 => "Cannot exec a shared library directly",
+            84 => "Illegal byte sequence",
+            85 => "Interrupted system call should be restarted",
+            86 => "Streams pipe error",
+            87 => "Too many users",
+            88 => "Socket operation on non-socket",
+            89 => "Destination address required",
+            90 => "Message too long",
+            91 => "Protocol wrong type for socket",
+            92 => "Protocol not available",
+            93 => "Protocol not supported",
+            94 => "Socket type not supported",
+            95 => "Operation not supported on transport endpoint",
+            96 => "Protocol family not supported",
+            97 => "Address family not supported by protocol",
+            98 => "Address already in use",
+            99 => "Cannot assign requested address",
+            100 => "Network is down",
+            101 => "Network is unreachable",
+            102 => "Network dropped connection because of reset",
+            103 => "Software caused connection abort",
+            104 => "Connection reset by peer",
+            105 => "No buffer space available",
+            106 => "Transport endpoint is already connected",
+            107 => "Transport endpoint is not connected",
+            108 => "Cannot send after transport endpoint shutdown",
+            109 => "Too many references: cannot splice",
+            110 => "Connection timed out",
+            111 => "Connection refused",
+            112 => "Host is down",
+            113 => "No route to host",
+            114 => "Operation already in progress",
+            115 => "Operation now in progress",
+            116 => "Stale file handle",
+            117 => "Structure needs cleaning",
+            118 => "Not a XENIX named type file",
+            119 => "No XENIX semaphores available",
+            120 => "Is a named type file",
+            121 => "Remote I/O error",
+            122 => "Quota exceeded",
+            123 => "No medium found",
+            124 => "Wrong medium type",
+            125 => "Operation Canceled",
+            126 => "Required key not available",
+            127 => "Key has expired",
+            128 => "Key has been revoked",
+            129 => "Key was rejected by service",
+            130 => "Owner died",
+            131 => "State not recoverable",
+            132 => "Operation not possible due to RF-kill",
+            133 => "Memory page has hardware error",
+            524 => "Operation is not supported",
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Debug for Errno {
@@ -466,15 +629,21 @@ impl fmt::Debug for Errno {
     }
 }
 
+/// `ESRCH: No such process (os error 3)`: the name, the kernel's
+/// description and the number, with and without `std`; `os error N` for a
+/// value with no name.
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => write!(f, "{n} (os error {})", self.0.get()),
-            None => write!(f, "os error {}", self.0.get()),
+        match (self.name(), self.description()) {
+            (Some(n), Some(d)) => write!(f, "{n}: {d} (os error {})", self.0.get()),
+            (Some(n), None) => write!(f, "{n} (os error {})", self.0.get()),
+            _ => write!(f, "os error {}", self.0.get()),
         }
     }
 }
 
+/// An `Errno` is an error (`core::error::Error`, so `std::error::Error`
+/// with `std`): `Box<dyn Error>` and error crates take it as is.
 impl core::error::Error for Errno {}
 
 #[cfg(feature = "std")]
@@ -564,7 +733,23 @@ mod tests {
             std::format!("{:?}", Errno::from_raw_os_error(1000)),
             "Errno(1000)"
         );
-        assert_eq!(std::format!("{}", Errno::EBADF), "EBADF (os error 9)");
+        assert_eq!(
+            std::format!("{}", Errno::EBADF),
+            "EBADF: Bad file number (os error 9)"
+        );
+        assert_eq!(
+            std::format!("{}", Errno::ESRCH),
+            "ESRCH: No such process (os error 3)"
+        );
+        assert_eq!(
+            std::format!("{}", Errno::from_raw_os_error(1000)),
+            "os error 1000"
+        );
+        // Every named errno has a description, and only those.
+        for v in 1..=4095 {
+            let e = Errno::from_raw_os_error(v);
+            assert_eq!(e.name().is_some(), e.description().is_some(), "{v}");
+        }
         assert_eq!(Errno::ENOTSUP, Errno::EOPNOTSUPP);
         assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
         assert_eq!(Errno::from_raw_os_error(0), Errno::EINVAL);

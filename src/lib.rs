@@ -10,6 +10,17 @@
 //! (default) only adds interop: `pidfs::fd` is `std::os::fd`, and
 //! [`Errno`] converts into `std::io::Error`.
 //!
+//! # no_std, no libc
+//!
+//! With `default-features = false` the crate needs nothing but `core`. The
+//! `rt` feature adds what a program needs to link no C library at all
+//! (`_start`, the memory functions, a panic handler, `argv`/`envp`/`auxv`);
+//! the `pidfs::rt` module documents the recipe (link flags included) with a
+//! complete example, and the process-control calls a PID 1 needs
+//! ([`waitid`], [`sigprocmask`], [`sigtimedwait`], [`signalfd()`],
+//! [`reboot`], [`mount()`], [`execve`], ...) are all here. The repository's
+//! `examples/nolibc/` builds an init (`minit`) that way, under 64 KiB.
+//!
 //! Every function documents the syscall or ioctl it wraps, the kernel that
 //! introduced it, and what older kernels answer (or which fallback gives
 //! the same answer there).
@@ -35,18 +46,29 @@ pub mod raw;
 mod sys;
 
 // Features, one job per file.
+#[cfg(feature = "std")]
+pub mod command;
+pub mod exec;
 pub mod handle;
 pub mod info;
 pub mod init_cache;
+pub mod io;
+pub mod mount;
 pub mod ns;
 pub mod pidfd;
 pub mod probe;
 pub mod proc;
 pub mod process;
 pub mod signal;
+pub mod signalfd;
+pub mod signame;
 pub mod spawn;
+pub mod time;
 pub mod translate;
 pub mod wait;
+
+#[cfg(feature = "rt")]
+pub mod rt;
 
 #[cfg(feature = "test-hooks")]
 #[doc(hidden)]
@@ -55,8 +77,13 @@ pub mod fuzzing;
 #[doc(hidden)]
 pub mod hooks;
 
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use command::{Command, Stdio};
 #[doc(inline)]
 pub use errno::{Errno, Result, retry_on_intr};
+#[doc(inline)]
+pub use exec::{EXEC_MAX_ARGS, execve, execveat};
 #[doc(inline)]
 pub use flags::{
     AtFlags, CloneFlags, InfoMask, NsFlags, OFlags, PidfdFlags, SignalFlags, WaitOptions,
@@ -71,6 +98,7 @@ pub use handle::{
 pub use info::{PIDFD_INFO_SIZE, PidfdInfo, pidfd_get_info, pidfd_id};
 #[doc(inline)]
 pub use init_cache::{InitCache, NsInit};
+pub use mount::{MountFlags, UnmountFlags, mount, umount};
 #[doc(inline)]
 pub use ns::{
     NsType, ns_get_mntns_id, ns_get_nstype, ns_get_owner_uid, ns_get_parent, ns_get_pid_from_pidns,
@@ -85,17 +113,24 @@ pub use pidfd::{
 #[doc(inline)]
 pub use probe::{Features, KernelRelease};
 #[doc(inline)]
-pub use proc::{pidfd_from_procfd, procfd_from_pidfd};
+pub use proc::{pidfd_from_procfd, proc_start_time, procfd_from_pidfd};
 #[doc(inline)]
-pub use process::{getpid, gettid};
+pub use process::{
+    RebootCommand, child_subreaper, exit_group, getpid, getppid, gettid, kill, name, reboot,
+    set_child_subreaper, set_name, set_parent_death_signal, setpgid, setsid, sync,
+};
 #[doc(inline)]
-pub use signal::SigInfo;
+pub use signal::{SigInfo, SigSet, SigmaskHow, sigprocmask, sigtimedwait};
+#[doc(inline)]
+pub use signalfd::{SfdFlags, SignalfdInfo, signalfd, signalfd_read, signalfd_set_mask};
+#[doc(inline)]
+pub use signame::{signal_from_name, signal_name};
 #[doc(inline)]
 pub use spawn::{Child, Forked, SPAWN_MAX_ARGS, fork_pidfd, spawn};
 #[doc(inline)]
 pub use translate::{DEFAULT_FORK_TIMEOUT, Method, Translator};
 #[doc(inline)]
-pub use wait::{WaitStatus, pidfd_wait};
+pub use wait::{WaitId, WaitStatus, Waited, pidfd_wait, waitid};
 
 /// How this process enters the kernel on i386.
 ///

@@ -196,6 +196,30 @@ fn trim(s: &[u8]) -> &[u8] {
     &s[..end]
 }
 
+/// Field 22 (`starttime`, clock ticks after boot) of a
+/// `/proc/<pid>/stat` line: the fields after `comm`, which may itself hold
+/// spaces and `)`, start after the last `)`. `None` for a malformed line.
+/// Pure, never panics.
+pub fn parse_stat_starttime(text: &[u8]) -> Option<u64> {
+    let close = text.iter().rposition(|&b| b == b')')?;
+    // After ')' comes field 3 (state); field 22 is the 20th from there.
+    let f = text[close + 1..]
+        .split(|&b| b == b' ' || b == b'\n')
+        .filter(|w| !w.is_empty())
+        .nth(19)?;
+    if f.is_empty() || f.len() > 20 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in f {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

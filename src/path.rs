@@ -60,7 +60,11 @@ impl PathBuf {
     }
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(any(
+    test,
+    feature = "test-hooks",
+    all(feature = "rt", not(feature = "std"))
+))]
 /// A fixed stack buffer that `write!` can fill; writes past its end fail
 /// with `fmt::Error`.
 pub(crate) struct FmtBuf<const N: usize> {
@@ -68,7 +72,11 @@ pub(crate) struct FmtBuf<const N: usize> {
     len: usize,
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(any(
+    test,
+    feature = "test-hooks",
+    all(feature = "rt", not(feature = "std"))
+))]
 impl<const N: usize> FmtBuf<N> {
     pub(crate) const fn new() -> Self {
         FmtBuf {
@@ -81,7 +89,11 @@ impl<const N: usize> FmtBuf<N> {
     }
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(any(
+    test,
+    feature = "test-hooks",
+    all(feature = "rt", not(feature = "std"))
+))]
 impl<const N: usize> core::fmt::Write for FmtBuf<N> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let b = s.as_bytes();

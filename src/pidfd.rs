@@ -3,7 +3,7 @@
 //! functions are the syscalls it is built on.
 
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd, sentinel};
+use crate::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd, sentinel};
 use crate::flags::{InfoMask, OFlags, PidfdFlags, SignalFlags, WaitOptions};
 use crate::handle::{PidfsHandle, pidfd_from_handle, pidfd_to_handle};
 use crate::info::{PidfdInfo, pidfd_get_info, pidfd_id};
@@ -312,6 +312,63 @@ impl From<PidFd> for OwnedFd {
 impl From<OwnedFd> for PidFd {
     fn from(fd: OwnedFd) -> PidFd {
         PidFd(fd)
+    }
+}
+
+/// Takes an fd without checking that it is a pidfd, as `From<OwnedFd>`.
+#[allow(unsafe_code)]
+impl FromRawFd for PidFd {
+    /// # Safety
+    /// As `OwnedFd::from_raw_fd`: `fd` is open, owned by nobody else, and
+    /// not -1 (a pidfd, for the methods to mean anything).
+    unsafe fn from_raw_fd(fd: RawFd) -> PidFd {
+        // SAFETY: the caller's promise, passed on.
+        PidFd(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+}
+
+/// Gives up the pidfd without closing it.
+impl IntoRawFd for PidFd {
+    fn into_raw_fd(self) -> RawFd {
+        self.0.into_raw_fd()
+    }
+}
+
+/// `pidfd_open(child.id(), 0)`—A pidfd for a child started by
+/// `std::process::Command`.
+///
+/// Race-free while the child is unreaped: a pid cannot be reused before
+/// its process has been reaped, and std reaps a `Child` only in `wait`,
+/// `wait_with_output` and a `try_wait` that returns `Some`. So convert
+/// before any of those (afterwards `child.id()` may name a newer process).
+/// The same holds only if nothing else in the process reaps children
+/// behind std's back: a `waitpid(-1)`/`waitid(P_ALL)` elsewhere, or
+/// `SIGCHLD` set to `SIG_IGN` (or `SA_NOCLDWAIT`), which reaps every child
+/// at exit. Once open, the pidfd names that one process for good, and
+/// `std`'s `wait` still works (the pidfd does not reap).
+///
+/// # Errors
+/// `ESRCH` the child has already been reaped (or, with an auto-reaping
+/// `SIGCHLD`, has exited); the errors of [`pidfd_open`].
+///
+/// # Kernel support
+/// 5.3, as [`pidfd_open`].
+///
+/// # Examples
+/// ```
+/// use pidfs::PidFd;
+/// let mut child = std::process::Command::new("sleep").arg("60").spawn()?;
+/// let pidfd = PidFd::try_from(&child)?;
+/// pidfd.kill(libc::SIGTERM)?;
+/// assert!(!child.wait()?.success());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(feature = "std")]
+impl TryFrom<&std::process::Child> for PidFd {
+    type Error = Errno;
+    fn try_from(child: &std::process::Child) -> Result<PidFd> {
+        let pid = i32::try_from(child.id()).map_err(|_| Errno::ESRCH)?;
+        PidFd::open(pid, PidfdFlags::empty())
     }
 }
 

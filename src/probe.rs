@@ -30,7 +30,9 @@ pub struct Features {
     /// The nsfs pid-translation ioctls `NS_GET_PID_*_PIDNS` (6.11); needs
     /// `/proc` mounted to find the caller's pid namespace.
     pub nsfs_pid_ioctls: bool,
-    /// `clone3(2)` (5.3); qemu-user answers `ENOSYS`.
+    /// `clone3(2)` (5.3) usable: `false` where it answers `ENOSYS` (older
+    /// kernels, qemu-user, newer seccomp profiles) or `EPERM` (a seccomp
+    /// profile that denies it); forks then use legacy `clone`.
     pub clone3: bool,
 }
 
@@ -102,7 +104,7 @@ fn probe_nsfs() -> bool {
 }
 
 fn probe_clone3() -> bool {
-    sys::clone3_probe() != Err(Errno::ENOSYS)
+    !matches!(sys::clone3_probe(), Err(Errno::ENOSYS | Errno::EPERM))
 }
 
 /// `uname(2)`'s `release` field, e.g. `6.18.44`.

@@ -245,3 +245,19 @@ fn dead_dir(e: Errno) -> Errno {
         e => e,
     }
 }
+
+/// The start time of process `pid`, in clock ticks after boot
+/// (`/proc/<pid>/stat` field 22): with the pid, the identity of a process
+/// on kernels without pidfs handles (a later process with the same pid has
+/// a later start time). Read it through a pidfd opened on `pid` to be
+/// sure the pid was not reused in between.
+///
+/// # Errors
+/// `ESRCH` `pid <= 0`; `ENOENT` no such process in the mounted `/proc` (or
+/// no `/proc`); `EIO` a malformed stat line.
+///
+/// # Kernel support
+/// Every kernel; needs `/proc` mounted.
+pub fn proc_start_time(pid: i32) -> Result<u64> {
+    procfs::start_time(pid)
+}

@@ -50,6 +50,16 @@ pub(crate) fn read_fdinfo(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     }
 }
 
+/// `/proc/<pid>/stat` field 22: the start time in clock ticks after boot.
+pub(crate) fn start_time(pid: i32) -> Result<u64> {
+    if pid <= 0 {
+        return Err(Errno::ESRCH);
+    }
+    let mut buf = [0u8; 1024];
+    let n = read_file(PathBuf::proc(pid, b"stat").as_cstr()?, &mut buf)?;
+    parse::parse_stat_starttime(&buf[..n]).ok_or(Errno::EIO)
+}
+
 /// The raw `Pid:` value of a pidfd's fdinfo (-1 reaped, 0 foreign).
 pub(crate) fn fdinfo_pid(pidfd: BorrowedFd<'_>) -> Result<i32> {
     let mut buf = [0u8; 1024];

@@ -640,7 +640,52 @@ fn rows() -> Vec<Row> {
             here: same,
             run: || errno(pidfs::spawn(c"/", &[c"x"], &[], pidfs::CloneFlags::empty())),
         },
+        Row {
+            situation: "clone3 denied: a seccomp filter answers `EPERM` for `clone3` (Docker before 20.10.9, containerd before 1.5)",
+            call: "`spawn`, `fork_pidfd`, `Translator` (`Fork`)",
+            answer: "ok (legacy clone(CLONE_PIDFD))",
+            here: |_| common::QEMU.then_some("no seccomp under qemu-user"),
+            run: clone3_denied,
+        },
     ]
+}
+
+/// Under a seccomp filter that denies clone3 (in a forked child: a filter
+/// cannot be removed), spawn, fork_pidfd and the fork translation work.
+fn clone3_denied() -> String {
+    let code = common::run_in_child(|| {
+        if common::deny_clone3_with_seccomp().is_err() {
+            // SAFETY: leaves the forked child at once.
+            unsafe { libc::_exit(3) }
+        }
+        // The fork works; the exec's own errno comes back.
+        assert_eq!(
+            pidfs::spawn(c"/nonexistent", &[c"x"], &[], pidfs::CloneFlags::empty()).err(),
+            Some(Errno::ENOENT)
+        );
+        // SAFETY: the child only _exits.
+        match unsafe { pidfs::fork_pidfd(pidfs::CloneFlags::empty()) }.unwrap() {
+            // SAFETY: leaves the child at once.
+            pidfs::Forked::Child => unsafe { libc::_exit(0) },
+            pidfs::Forked::Parent { pidfd, .. } => {
+                assert_eq!(
+                    pidfd.wait(WaitOptions::EXITED),
+                    Ok(Some(WaitStatus::Exited(0)))
+                );
+            }
+        }
+        let ns = open_path("/proc/self/ns/pid");
+        let me = pidfs::getpid();
+        assert_eq!(
+            Translator::with_method(Method::Fork).pid_from_pidns(ns.as_fd(), me),
+            Ok(me)
+        );
+    });
+    match code {
+        0 => "ok (legacy clone(CLONE_PIDFD))".into(),
+        3 => "no seccomp under qemu-user".into(),
+        c => format!("failed (exit {c})"),
+    }
 }
 
 /// A handle taken outside, opened by a process in a child pid namespace

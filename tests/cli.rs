@@ -14,8 +14,11 @@
 
 mod common;
 
+#[path = "common/programs.rs"]
+mod programs;
+
 #[allow(dead_code)]
-#[path = "../examples/pidfs.rs"]
+#[path = "../examples/pidfs/main.rs"]
 mod pidfs_cli;
 
 use common::{Child, QEMU, QEMU_USER};
@@ -108,6 +111,16 @@ fn expect(args: &[&str], code: i32) -> (String, String) {
     (out(&o), err(&o))
 }
 
+/// Waits until `pid` is asleep (a fresh process may still be running on
+/// its way to `pause` or `nanosleep`).
+fn wait_sleeping(pid: i32) {
+    let asleep = common::wait_until(std::time::Duration::from_secs(10), || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| s.rsplit(')').next().is_some_and(|r| r.starts_with(" S")))
+    });
+    assert!(asleep, "pid {pid} never went to sleep");
+}
+
 fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     text.lines()
         .find_map(|l| l.strip_prefix(key).map(str::trim))
@@ -119,6 +132,7 @@ fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 #[test]
 fn info_of_a_live_process_get_info_or_proc_fallback() {
     let child = Child::sleeper();
+    wait_sleeping(child.pid);
     let pid = child.pid.to_string();
     let (o, _) = expect(&["info", &pid], 0);
     let f = Features::probe();
@@ -128,8 +142,12 @@ fn info_of_a_live_process_get_info_or_proc_fallback() {
         assert!(field(&o, "cgroupid:").is_some(), "{o}");
     } else {
         assert!(source.starts_with("/proc fallback"), "{o}");
-        assert_eq!(field(&o, "mask:"), Some("InfoMask(PID | CREDS)"));
+        assert_eq!(field(&o, "mask:"), Some("pid, creds"));
     }
+    // The command name and state, from /proc through the pidfd.
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap();
+    assert_eq!(field(&o, "command:"), Some(comm.trim()));
+    assert_eq!(field(&o, "state:"), Some("S (sleeping)"));
     assert!(!QEMU || !f.pidfd_get_info, "qemu-user answers ENOTTY");
     assert_eq!(field(&o, "pid:"), Some(pid.as_str()));
     assert_eq!(field(&o, "tgid:"), Some(pid.as_str()));
@@ -207,7 +225,11 @@ fn bad_pid_usage_errors_and_esrch() {
             se.starts_with(&format!("pidfs {cmd}: bad pid 'abc': not a number")),
             "{se}"
         );
-        assert!(se.contains(&format!("usage: pidfs {cmd}")), "{se}");
+        assert!(
+            se.ends_with(&format!("\nTry 'pidfs {cmd} --help'.\n")),
+            "{se}"
+        );
+        assert_eq!(se.lines().count(), 2, "{se}");
         let (_, se) = expect(&[cmd, "0"], 2);
         assert!(
             se.contains("bad pid '0': must be a positive number"),
@@ -218,8 +240,10 @@ fn bad_pid_usage_errors_and_esrch() {
             se.contains("bad pid '-7': must be a positive number"),
             "{se}"
         );
-        // Above PID_MAX_LIMIT (4M): never a process.
-        let (o, se) = expect(&[cmd, "1073741823"], 1);
+        // Above PID_MAX_LIMIT (4M): never a process. `wait` says so as a
+        // shell's `wait` does, with 127.
+        let code = if cmd == "wait" { 127 } else { 1 };
+        let (o, se) = expect(&[cmd, "1073741823"], code);
         assert!(o.is_empty());
         assert_eq!(
             se.trim(),
@@ -255,26 +279,30 @@ fn bad_hex_is_a_usage_error() {
 #[test]
 fn usage_errors_and_help() {
     let (_, se) = expect(&[], 2);
-    assert!(
-        se.starts_with("pidfs: missing command\nusage: pidfs <command>"),
-        "{se}"
-    );
+    assert_eq!(se, "pidfs: missing command\nTry 'pidfs --help'.\n");
     let (_, se) = expect(&["bogus"], 2);
-    assert!(se.starts_with("pidfs: unknown command 'bogus'\n"), "{se}");
-    for cmd in ["info", "handle", "wait"] {
+    assert_eq!(se, "pidfs: unknown command 'bogus'\nTry 'pidfs --help'.\n");
+    for (cmd, what) in [
+        ("info", "pid|handle"),
+        ("handle", "pid"),
+        ("wait", "pid|handle"),
+        ("kill", "pid|handle"),
+    ] {
         let (_, se) = expect(&[cmd], 2);
-        assert!(
-            se.starts_with(&format!("pidfs {cmd}: missing <pid>\n")),
-            "{se}"
-        );
-        let (_, se) = expect(&[cmd, "1", "2"], 2);
-        assert!(
-            se.starts_with(&format!("pidfs {cmd}: unexpected argument '2'")),
-            "{se}"
+        assert_eq!(
+            se,
+            format!("pidfs {cmd}: missing <{what}>\nTry 'pidfs {cmd} --help'.\n")
         );
         let (_, se) = expect(&[cmd, "--bogus"], 2);
         assert!(
-            se.starts_with(&format!("pidfs {cmd}: unknown option '--bogus'")),
+            se.starts_with(&format!("pidfs {cmd}: unknown option '--bogus'\n")),
+            "{se}"
+        );
+    }
+    for cmd in ["info", "handle"] {
+        let (_, se) = expect(&[cmd, "1", "2"], 2);
+        assert!(
+            se.starts_with(&format!("pidfs {cmd}: unexpected argument '2'")),
             "{se}"
         );
     }
@@ -293,7 +321,14 @@ fn usage_errors_and_help() {
     let (_, se) = expect(&["translate", "--ns", "/proc/self/ns/pid"], 2);
     assert!(se.starts_with("pidfs translate: missing <pid>"), "{se}");
     let (_, se) = expect(&["translate", "--ns"], 2);
-    assert!(se.starts_with("pidfs translate: --ns needs a path"), "{se}");
+    assert!(
+        se.starts_with("pidfs translate: --ns needs a value"),
+        "{se}"
+    );
+    let (_, se) = expect(&["kill", "-s", "NOPE", "1"], 2);
+    assert!(se.starts_with("pidfs kill: unknown signal 'NOPE'"), "{se}");
+    let (_, se) = expect(&["wait", "1", "--timeout", "soon"], 2);
+    assert!(se.starts_with("pidfs wait: bad duration 'soon'"), "{se}");
     let (_, se) = expect(&["translate", "--ns", "/x", "1", "--method", "magic"], 2);
     assert!(
         se.contains("unknown method 'magic' (ioctl, fork or proc)"),
@@ -301,13 +336,28 @@ fn usage_errors_and_help() {
     );
     let (_, se) = expect(&["translate", "--ns", "/x", "1", "2"], 2);
     assert!(se.contains("unexpected argument '2'"), "{se}");
-    for cmd in ["info", "handle", "open", "translate", "wait", "features"] {
+    for cmd in [
+        "info",
+        "handle",
+        "open",
+        "kill",
+        "translate",
+        "wait",
+        "features",
+    ] {
         let (o, se) = expect(&[cmd, "--help"], 0);
         assert!(o.starts_with(&format!("usage: pidfs {cmd}")), "{o}");
         assert!(se.is_empty());
+        let (o2, _) = expect(&["help", cmd], 0);
+        assert_eq!(o2, o);
     }
     let (o, _) = expect(&["--help"], 0);
     assert!(o.starts_with("usage: pidfs <command>"), "{o}");
+    assert!(o.contains("exit codes:"), "{o}");
+    let (o, _) = expect(&["--version"], 0);
+    assert_eq!(o, format!("pidfs {}\n", env!("CARGO_PKG_VERSION")));
+    let (o2, _) = expect(&["-V"], 0);
+    assert_eq!(o2, o);
 }
 
 /// `features` prints the probe table: pidfd_open is there on every
@@ -390,8 +440,14 @@ fn translate_nested_namespace_each_method_and_errors() {
             continue;
         }
         let (o, _) = expect(&args, 0);
-        assert_eq!(first(&o), host, "method {m}: {o}");
-        assert!(o.contains(&format!("method {m}")), "{o}");
+        assert_eq!(o, format!("{host}\n"), "method {m}: the number alone");
+        let (o, _) = expect(&["translate", "--method", m, "--ns", &ns, "1", "--json"], 0);
+        assert_eq!(
+            o,
+            format!(
+                "{{\"input\":1,\"output\":{host},\"into\":false,\"namespace\":\"{ns}\",\"method\":\"{m}\"}}\n"
+            )
+        );
         let (o, _) = expect(
             &["translate", "--method", m, "--ns", &ns, &host, "--into"],
             0,
@@ -443,6 +499,7 @@ fn start_wait(pid: i32) -> (std::process::Child, BufReader<std::process::ChildSt
 #[test]
 fn wait_for_a_non_child_reports_how_it_ended() {
     for (sig, code) in [(Some(libc::SIGTERM), 0), (None, 7)] {
+        let code_of = |c: Option<i32>| c.expect("exited");
         let mut child = if sig.is_some() {
             Child::sleeper()
         } else {
@@ -459,7 +516,7 @@ fn wait_for_a_non_child_reports_how_it_ended() {
         child.wait();
         let mut rest = String::new();
         std::io::Read::read_to_string(&mut r, &mut rest).unwrap();
-        assert!(c.wait().unwrap().success());
+        let got = c.wait().unwrap().code();
         // What this kernel keeps for a reaped process, seen from here.
         let exit = pidfs::pidfd_get_info(pidfd.as_fd(), InfoMask::EXIT)
             .ok()
@@ -473,8 +530,211 @@ fn wait_for_a_non_child_reports_how_it_ended() {
             ),
         };
         assert_eq!(rest.trim(), expected);
+        // Exit status as a shell's `wait`: the code, 128 + the signal, or
+        // 125 when the kernel does not tell.
+        let want = match (exit, sig) {
+            (Some(_), Some(s)) => 128 + s,
+            (Some(_), None) => code,
+            (None, _) => 125,
+        };
+        assert_eq!(code_of(got), want);
         if QEMU {
             assert!(exit.is_none(), "qemu-user has no PIDFD_GET_INFO");
         }
     }
+}
+
+/// `info --json` on a real program: one line, one object, stable keys; the
+/// command name and line, the state; `handle --json` agrees with it.
+#[test]
+fn info_and_handle_json() {
+    let mut child = programs::cmd("sleep").arg("60").spawn().unwrap();
+    wait_sleeping(child.pid);
+    let pid = child.pid.to_string();
+    let (o, _) = expect(&["info", &pid, "--json"], 0);
+    assert_eq!(o.lines().count(), 1, "{o}");
+    assert!(o.starts_with('{') && o.ends_with("}\n"), "{o}");
+    for key in [
+        "source", "mask", "pid", "tgid", "ppid", "command", "cmdline", "state", "uid", "gid",
+        "cgroupid", "exit", "coredump", "id", "handle",
+    ] {
+        assert!(o.contains(&format!("\"{key}\":")), "no {key} in {o}");
+    }
+    assert!(o.contains(&format!("\"pid\":{pid},")), "{o}");
+    assert!(o.contains("\"command\":\"sleep\""), "{o}");
+    assert!(o.contains("\"cmdline\":[\"sleep\",\"60\"]"), "{o}");
+    assert!(o.contains("\"state\":\"S (sleeping)\""), "{o}");
+    assert!(o.contains("\"exit\":null"), "{o}");
+    let (text, _) = expect(&["info", &pid], 0);
+    assert_eq!(field(&text, "command:"), Some("sleep"));
+    assert_eq!(field(&text, "cmdline:"), Some("sleep 60"));
+    match child.pidfd.to_handle() {
+        Ok(h) => {
+            let (j, _) = expect(&["handle", &pid, "--json"], 0);
+            assert_eq!(
+                j,
+                format!("{{\"pid\":{pid},\"id\":{},\"handle\":\"{h}\"}}\n", h.id())
+            );
+            assert!(o.contains(&format!("\"handle\":\"{h}\"")), "{o}");
+            // info takes the handle too.
+            let (t, _) = expect(&["info", &h.to_string()], 0);
+            assert_eq!(field(&t, "pid:"), Some(pid.as_str()));
+        }
+        Err(e) => {
+            assert_eq!(e, Errno::EOPNOTSUPP);
+            assert!(o.contains("\"handle\":null"), "{o}");
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `features --json`: every row of the probe table, with its answer.
+#[test]
+fn features_json() {
+    let (o, _) = expect(&["features", "--json"], 0);
+    assert!(o.starts_with("{\"architecture\":\""), "{o}");
+    assert!(o.contains(&format!("\"bits\":{},", usize::BITS)), "{o}");
+    for (name, ok, since) in Features::probe().table() {
+        let row = format!("{{\"name\":\"{name}\",\"available\":{ok},\"since\":\"{since}\"}}");
+        assert!(o.contains(&row), "no {row} in {o}");
+    }
+}
+
+/// A pidfd's pidfs handle, or `None` before 6.14.
+fn handle_of(pidfd: &PidFd) -> Option<String> {
+    match pidfd.to_handle() {
+        Ok(h) => Some(h.to_string()),
+        Err(e) => {
+            assert_eq!(e, Errno::EOPNOTSUPP);
+            None
+        }
+    }
+}
+
+/// `kill`: through a pid or a handle, with `-s NAME`, `-s NUM`, `-NAME`,
+/// `-NUM`, and 0 to test for life; a gone process is an error (exit 1)
+/// naming the call, and a handle never reaches a recycled pid (ESTALE).
+#[test]
+fn kill_through_pid_and_handle() {
+    for (args, sig) in [
+        (vec!["kill"], libc::SIGTERM),
+        (vec!["kill", "-s", "KILL"], libc::SIGKILL),
+        (vec!["kill", "-s", "10"], libc::SIGUSR1),
+        (vec!["kill", "-INT"], libc::SIGINT),
+        (vec!["kill", "-9"], libc::SIGKILL),
+        (vec!["kill", "--signal=SIGHUP"], libc::SIGHUP),
+    ] {
+        let mut child = common::Child::sleeper();
+        let pidfd = PidFd::open(child.pid, PidfdFlags::empty()).unwrap();
+        let target = handle_of(&pidfd).unwrap_or(child.pid.to_string());
+        let pid = child.pid.to_string();
+        let mut a = args.clone();
+        a.push(&pid);
+        let (o, e) = expect(&["kill", "-s", "0", &target], 0);
+        assert_eq!((o.as_str(), e.as_str()), ("", ""));
+        let (o, e) = expect(&a, 0);
+        assert_eq!((o.as_str(), e.as_str()), ("", ""));
+        let st = child.wait();
+        assert!(libc::WIFSIGNALED(st), "{args:?}: {st:#x}");
+        assert_eq!(libc::WTERMSIG(st), sig, "{args:?}");
+        let (_, e) = expect(&["kill", &pid], 1);
+        assert_eq!(
+            e.trim(),
+            format!("pidfs: pidfd_open({pid}): ESRCH (os error 3): no such process")
+        );
+        if target != pid {
+            let (_, e) = expect(&["kill", &target], 1);
+            assert!(e.contains("ESTALE (os error 116)"), "{e}");
+        }
+    }
+    // Several targets: each gets the signal; one bad one makes exit 1.
+    let mut a = common::Child::sleeper();
+    let mut b = common::Child::sleeper();
+    let (pa, pb) = (a.pid.to_string(), b.pid.to_string());
+    let (_, e) = expect(&["kill", "-s", "TERM", &pa, "1073741823", &pb], 1);
+    assert!(e.contains("pidfd_open(1073741823): ESRCH"), "{e}");
+    assert_eq!(libc::WTERMSIG(a.wait()), libc::SIGTERM);
+    assert_eq!(libc::WTERMSIG(b.wait()), libc::SIGTERM);
+}
+
+/// Runs `pidfs wait ARGS...` in the background; returns it once it has
+/// printed one "waiting for" line per target.
+fn start_wait_args(
+    args: &[String],
+    n: usize,
+) -> (std::process::Child, BufReader<std::process::ChildStdout>) {
+    let mut c = pidfs_cmd()
+        .arg("wait")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut r = BufReader::new(c.stdout.take().unwrap());
+    for _ in 0..n {
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert!(line.starts_with("waiting for pid "), "{line}");
+    }
+    (c, r)
+}
+
+/// What a reaped child's exit looks like to `pidfs wait` here: its shell
+/// status when the kernel keeps it for non-parents (6.15+), else 125.
+fn shell_status(pidfd: &PidFd, code: i32) -> i32 {
+    match pidfs::pidfd_get_info(pidfd.as_fd(), InfoMask::EXIT)
+        .ok()
+        .and_then(|i| i.wait_status())
+    {
+        Some(_) => code,
+        None => 125,
+    }
+}
+
+/// `wait` on several processes (by pid and by handle): it waits for all
+/// and exits with the last one's status (128 + signal for a signal), as
+/// a shell's `wait`; `--any` returns with the first to end; `--timeout`
+/// gives up with 124.
+#[test]
+fn wait_several_any_and_timeout() {
+    // All: the second (listed last) is killed by SIGTERM: 143.
+    let mut a = common::Child::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        3
+    });
+    let mut b = common::Child::sleeper();
+    let pb = PidFd::open(b.pid, PidfdFlags::empty()).unwrap();
+    let tb = handle_of(&pb).unwrap_or(b.pid.to_string());
+    let (mut c, mut r) = start_wait_args(&[a.pid.to_string(), tb], 2);
+    a.wait();
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert!(line.starts_with(&format!("pid {} exited", a.pid)), "{line}");
+    pb.kill(libc::SIGTERM).unwrap();
+    b.wait();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut r, &mut rest).unwrap();
+    assert!(rest.starts_with(&format!("pid {} ", b.pid)), "{rest}");
+    let st = c.wait().unwrap();
+    assert_eq!(st.code(), Some(shell_status(&pb, 128 + libc::SIGTERM)));
+
+    // --any: the one that ends first decides.
+    let a = common::Child::sleeper();
+    let mut b = common::Child::spawn(|| 9);
+    let pb = PidFd::open(b.pid, PidfdFlags::empty()).unwrap();
+    let (mut c, _r) = start_wait_args(&[a.pid.to_string(), b.pid.to_string(), "--any".into()], 2);
+    b.wait();
+    let st = c.wait().unwrap();
+    assert_eq!(st.code(), Some(shell_status(&pb, 9)));
+    let alive = PidFd::open(a.pid, PidfdFlags::empty()).unwrap();
+    assert_eq!(alive.poll(Some(std::time::Duration::ZERO)), Ok(false));
+
+    // --timeout: nothing ends in time.
+    let (o, e) = expect(&["wait", &a.pid.to_string(), "--timeout", "200ms"], 124);
+    assert!(o.starts_with(&format!("waiting for pid {}", a.pid)), "{o}");
+    assert_eq!(
+        e.trim(),
+        "pidfs: wait: timed out after 200ms (1 of 1 still running)"
+    );
 }

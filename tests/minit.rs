@@ -32,6 +32,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const HELPER_ARG: &[u8] = b"minit-helper-sleep";
+/// A service that double-forks a sleeper (an orphan minit adopts), then
+/// sleeps.
+const ORPHAN_ARG: &[u8] = b"minit-helper-orphan";
 
 /// Runs before main: a service (`minit-helper-sleep`) sleeps until killed;
 /// with `PIDFS_MINIT_SELF` set this binary is minit.
@@ -40,7 +43,23 @@ extern "C" fn minit_ctor() {
     // Every argument ends with a NUL; an empty one is still an argument.
     cmdline.pop();
     let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
-    if args.get(1) == Some(&HELPER_ARG) {
+    if args.get(1) == Some(&ORPHAN_ARG) {
+        // SAFETY: fork before main, single-threaded; the children only
+        // pause or _exit.
+        unsafe {
+            let mid = libc::fork();
+            if mid == 0 {
+                if libc::fork() == 0 {
+                    loop {
+                        libc::pause();
+                    }
+                }
+                libc::_exit(0);
+            }
+            libc::waitpid(mid, std::ptr::null_mut(), 0);
+        }
+    }
+    if args.get(1) == Some(&HELPER_ARG) || args.get(1) == Some(&ORPHAN_ARG) {
         loop {
             // SAFETY: waits for a signal.
             unsafe { libc::pause() };
@@ -103,6 +122,11 @@ fn cstr(s: impl Into<Vec<u8>>) -> CString {
 /// Starts minit as PID 1 of a new pid (and mount) namespace, with a fresh
 /// /proc, two services and `extra` arguments.
 fn start(tag: &str, extra: &[&str]) -> Run {
+    start_with(tag, extra, &[("a", HELPER_ARG), ("b", HELPER_ARG)])
+}
+
+/// As [`start`], with the services `(name, helper argument)`.
+fn start_with(tag: &str, extra: &[&str], services: &[(&str, &[u8])]) -> Run {
     let dir = std::env::temp_dir().join(format!("pidfs-minit-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -111,12 +135,12 @@ fn start(tag: &str, extra: &[&str]) -> Run {
         Some(q) => format!("{} {}", q.display(), me.display()),
         None => me.display().to_string(),
     };
-    let helper = std::str::from_utf8(HELPER_ARG).unwrap();
-    std::fs::write(
-        dir.join("services.conf"),
-        format!("# two sleepers\na: {service} {helper} a\n\nb: {service} {helper} b\n"),
-    )
-    .unwrap();
+    let mut conf = String::from("# the services\n");
+    for (name, helper) in services {
+        let helper = std::str::from_utf8(helper).unwrap();
+        conf.push_str(&format!("{name}: {service} {helper} {name}\n\n"));
+    }
+    std::fs::write(dir.join("services.conf"), conf).unwrap();
     let log = dir.join("log");
     let (prog, this) = program();
     let mut argv: Vec<CString> = Vec::new();
@@ -425,6 +449,52 @@ fn minit_pid1_restart_reexec_by_pid_and_starttime_stop() {
     life("pids", &["--no-handles"]);
 }
 
+/// As PID 1 (of a pid namespace), the stop signals the services, then
+/// every other process with kill(-1): the orphan a service double-forked,
+/// which minit adopted, is stopped and reaped too; nothing is left. The
+/// stop comes from SIGINT here, what the kernel sends PID 1 on
+/// ctrl-alt-del once minit has set CAD_OFF (without `--poweroff` minit
+/// then exits 0, as for SIGTERM).
+#[test]
+fn minit_pid1_stops_adopted_orphans() {
+    let mut run = start_with("orphans", &[], &[("o", ORPHAN_ARG), ("s", HELPER_ARG)]);
+    run.wait_for(1, "minit: ready");
+    // The orphan exists once the service's middle process is reaped: wait
+    // until minit has three children (o, s and the orphan).
+    let children = format!("/proc/{}/task/{}/children", run.host_pid, run.host_pid);
+    let ok = common::wait_until(Duration::from_secs(if QEMU { 60 } else { 20 }), || {
+        std::fs::read_to_string(&children)
+            .unwrap_or_default()
+            .split_whitespace()
+            .count()
+            == 3
+    });
+    assert!(
+        ok,
+        "{:?}\n{}",
+        std::fs::read_to_string(&children),
+        run.text()
+    );
+    run.signal(libc::SIGINT);
+    let status = run.holder.wait();
+    let log = run.text();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "status {status:#x}\n{log}"
+    );
+    assert!(log.contains("minit: killall signal=15 sent\n"), "{log}");
+    // The sleeper the service left behind, adopted and stopped by kill(-1).
+    // (The service's middle process may show up too, `exit:0`, when the
+    // service died before reaping it.)
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("minit: orphan ") && kv(l, "status") == "signal:15"),
+        "{log}"
+    );
+    assert_eq!(kv(last(&log, "minit: exited o "), "status"), "signal:15");
+    assert!(log.ends_with("minit: stopped\n"), "{log}");
+}
+
 /// Usage errors: exit 2; a missing config: exit 1 naming ENOENT.
 #[test]
 fn minit_usage_errors() {
@@ -453,6 +523,6 @@ fn minit_usage_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim(),
-        "minit: read(/nonexistent/conf): ENOENT (os error 2): No such file or directory"
+        "minit: read(/nonexistent/conf): ENOENT (os error 2)"
     );
 }

@@ -226,14 +226,7 @@ fn in_private_pid_ns<F: FnOnce(&PidNs)>(f: F) {
             assert_eq!(r, 0, "make / private: {}", std::io::Error::last_os_error());
         }
         in_child(|| {
-            // Panic messages of this grandchild would go to the harness's
-            // capture buffer, which this process never hands back: write
-            // them to stderr directly.
-            std::panic::set_hook(Box::new(|info| {
-                let msg = format!("[pid 1 of the test pid namespace] {info}\n");
-                // SAFETY: writes a live buffer to fd 2.
-                unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
-            }));
+            // (common::run_in_child's hook sends panic messages to fd 2.)
             assert_eq!(std::process::id(), 1);
             mount_proc(&inner);
             f(&PidNs {

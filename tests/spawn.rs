@@ -35,6 +35,16 @@ extern "C" fn helper_ctor() {
 static HELPER_CTOR: extern "C" fn() = helper_ctor;
 
 fn helper(mode: &[u8]) -> i32 {
+    // 0 when the ignored-signal mask (/proc/self/status SigIgn, hex) is
+    // exactly the one given.
+    if let Some(want) = mode.strip_prefix(b"sigign:") {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let ign = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .map(str::trim);
+        return i32::from(ign.map(str::as_bytes) != Some(want));
+    }
     if let Some(n) = mode.strip_prefix(b"exit:") {
         return std::str::from_utf8(n)
             .ok()
@@ -589,4 +599,182 @@ fn fork_pidfd_with_set_tid_chooses_the_pid() {
             assert_no_children();
         });
     });
+}
+
+/// The Rust runtime ignores SIGPIPE, and an ignored signal stays ignored
+/// across execve; `spawn` resets SIGPIPE to SIG_DFL in the child (as
+/// `std::process::Command` does), so `prog | head` behaves as from a
+/// shell. Other ignored signals stay ignored (what `nohup` relies on):
+/// with SIGHUP (bit 0) and SIGPIPE (bit 12) ignored here, the program's
+/// SigIgn is this process's without bit 12.
+#[test]
+fn spawn_resets_sigpipe_keeps_other_ignored_signals() {
+    for legacy in [false, true] {
+        in_child(move || {
+            pidfs::hooks::force_legacy_clone(legacy);
+            // SAFETY: signal dispositions of this forked, single-threaded child.
+            unsafe {
+                assert_eq!(libc::signal(libc::SIGPIPE, libc::SIG_IGN), libc::SIG_IGN);
+                libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            }
+            // What this process ignores (SIGHUP, SIGPIPE, and whatever the
+            // test was started with), less SIGPIPE.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            let ign = status
+                .lines()
+                .find_map(|l| l.strip_prefix("SigIgn:"))
+                .map(|v| u64::from_str_radix(v.trim(), 16).unwrap())
+                .unwrap();
+            assert_eq!(ign & 0x1001, 0x1001, "SIGHUP and SIGPIPE ignored here");
+            let want = format!("sigign:{:016x}", ign & !0x1000);
+            if let Some(c) = spawn_helper_ok(&want, CloneFlags::empty()) {
+                assert_eq!(
+                    exit_code(c.pidfd.as_fd()),
+                    0,
+                    "the program's SigIgn is not ours less SIGPIPE (SIGPIPE left ignored?)"
+                );
+            }
+            assert_no_children();
+        });
+    }
+}
+
+/// With CLONE_PARENT the program is the caller's sibling, which the caller
+/// cannot reap: `spawn` refuses the flag with EINVAL rather than leave a
+/// zombie under the grandparent after an exec failure (and a Child it
+/// cannot wait for after a success), on both fork paths. Checked from a
+/// grandchild, so that a leftover would show up as a child of the checker.
+#[test]
+fn spawn_clone_parent_is_einval_and_leaves_no_zombie() {
+    // clone3 itself refuses CLONE_PARENT with an exit signal (EINVAL);
+    // legacy clone (qemu-user, no clone3, clone3 denied) takes it.
+    for legacy in [false, true] {
+        spawn_clone_parent_case(legacy);
+    }
+}
+
+fn spawn_clone_parent_case(legacy: bool) {
+    in_child(move || {
+        let code = common::run_in_child(move || {
+            pidfs::hooks::force_legacy_clone(legacy);
+            let r = spawn(
+                c"/nonexistent/pidfs-no-such-program",
+                &[c"x"],
+                &[],
+                CloneFlags::PARENT,
+            );
+            assert_eq!(r.err(), Some(Errno::EINVAL));
+            let env = helper_env("exit:0");
+            let r = spawn(
+                c"/proc/self/exe",
+                &[c"x"],
+                &[env.as_c_str()],
+                CloneFlags::PARENT,
+            );
+            assert_eq!(r.err(), Some(Errno::EINVAL));
+        });
+        assert_eq!(code, 0);
+        assert_no_children();
+    });
+}
+
+/// A seccomp filter that makes clone3 fail with EPERM (Docker before
+/// 20.10.9, containerd before 1.5): `fork_pidfd`, `spawn` and the fork
+/// translation fall back to legacy clone(CLONE_PIDFD) as on ENOSYS;
+/// clone3-only flags give the filter's EPERM (legacy clone cannot carry
+/// them). Under qemu-user the filter cannot be installed (the emulator
+/// answers seccomp with its own errno) and clone3 is ENOSYS anyway.
+#[test]
+fn clone3_denied_by_seccomp_falls_back_to_legacy_clone() {
+    in_child(|| {
+        match (common::deny_clone3_with_seccomp(), QEMU) {
+            (Ok(()), false) => {}
+            // qemu-user: no seccomp, and clone3 is ENOSYS anyway.
+            (Err(_), true) => return,
+            (r, qemu) => panic!("seccomp: {r:?} (qemu-user: {qemu})"),
+        }
+        // The filter is in place: raw clone3 answers EPERM.
+        // SAFETY: size 0 creates nothing.
+        let r = unsafe { libc::syscall(libc::SYS_clone3, std::ptr::null_mut::<u8>(), 0usize) };
+        assert_eq!(r, -1);
+        assert_eq!(
+            std::io::Error::last_os_error().raw_os_error(),
+            Some(libc::EPERM)
+        );
+        assert!(
+            !pidfs::Features::probe().clone3,
+            "clone3 denied: not usable"
+        );
+        fork_exit_and_wait(9);
+        assert_eq!(
+            // SAFETY: creates nothing (EPERM before any fork).
+            unsafe { fork_pidfd(CloneFlags::CLEAR_SIGHAND) }.err(),
+            Some(Errno::EPERM)
+        );
+        let c = spawn_helper_ok("exit:7", CloneFlags::empty()).unwrap();
+        assert_eq!(exit_code(c.pidfd.as_fd()), 7);
+        let ns = std::fs::File::open("/proc/self/ns/pid").unwrap();
+        let me = pidfs::getpid();
+        assert_eq!(
+            pidfs::Translator::with_method(pidfs::Method::Fork).pid_from_pidns(&ns, me),
+            Ok(me)
+        );
+        assert_no_children();
+    });
+}
+
+/// `fork_pidfd(PARENT)`: clone3 refuses CLONE_PARENT with an exit signal
+/// (EINVAL), so it goes through legacy clone, on both paths: the child is
+/// the caller's sibling (its parent is the caller's parent, which reaps
+/// it); the caller's pidfd polls its exit but cannot wait (ECHILD).
+/// qemu-user refuses the flag (EINVAL).
+#[test]
+fn fork_pidfd_clone_parent_makes_a_sibling() {
+    for legacy in [false, true] {
+        in_child(move || {
+            let me = pidfs::getpid();
+            let code = common::run_in_child(move || {
+                pidfs::hooks::force_legacy_clone(legacy);
+                // SAFETY: the child only makes raw syscalls and _exits.
+                let forked = unsafe { fork_pidfd(CloneFlags::PARENT) };
+                if QEMU {
+                    // qemu-user takes no clone flag beyond a plain fork's.
+                    assert_eq!(forked.err(), Some(Errno::EINVAL));
+                    return;
+                }
+                match forked.unwrap() {
+                    Forked::Child => {
+                        // SAFETY: async-signal-safe calls only.
+                        let ok = unsafe { libc::getppid() } == me;
+                        // SAFETY: leaves at once.
+                        unsafe { libc::_exit(if ok { 0 } else { 1 }) }
+                    }
+                    Forked::Parent { pidfd, .. } => {
+                        assert_eq!(
+                            pidfd.poll(Some(std::time::Duration::from_secs(10))),
+                            Ok(true)
+                        );
+                        assert_eq!(
+                            pidfd.wait(pidfs::WaitOptions::EXITED).err(),
+                            Some(Errno::ECHILD)
+                        );
+                    }
+                }
+            });
+            assert_eq!(code, 0);
+            if QEMU {
+                assert_no_children();
+                return;
+            }
+            let mut status = 0;
+            // SAFETY: reaps the sibling, now our child.
+            let pid = unsafe { libc::waitpid(-1, &mut status, 0) };
+            assert!(pid > 0);
+            assert_eq!(
+                (libc::WIFEXITED(status), libc::WEXITSTATUS(status)),
+                (true, 0)
+            );
+            assert_no_children();
+        });
+    }
 }

@@ -76,11 +76,7 @@ fn in_private_pid_ns(f: impl FnOnce()) {
             assert_eq!(r, 0, "make / private: {}", std::io::Error::last_os_error());
         }
         common::in_child(|| {
-            std::panic::set_hook(Box::new(|info| {
-                let msg = format!("[pid 1 of the stress pid namespace] {info}\n");
-                // SAFETY: writes a live buffer to fd 2.
-                unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
-            }));
+            // (common::run_in_child's hook sends panic messages to fd 2.)
             assert_eq!(pidfs::getpid(), 1);
             let proc_ = CString::new("proc").unwrap();
             let target = CString::new("/proc").unwrap();

@@ -416,6 +416,40 @@ impl From<PidfsHandle> for [u8; 16] {
     }
 }
 
+/// [`PidfsHandle::from_bytes`] on exactly 16 bytes (what
+/// [`PidfsHandle::to_bytes`] gives), so a stored array converts back
+/// without a slice.
+///
+/// ```
+/// let h = pidfs::PidfsHandle::from_id(42);
+/// let bytes: [u8; 16] = h.into();
+/// assert_eq!(pidfs::PidfsHandle::try_from(bytes), Ok(h));
+/// ```
+impl TryFrom<[u8; 16]> for PidfsHandle {
+    type Error = HandleError;
+    fn try_from(b: [u8; 16]) -> core::result::Result<PidfsHandle, HandleError> {
+        PidfsHandle::from_bytes(&b)
+    }
+}
+
+/// A `HandleError` as `std::io::Error` (`ErrorKind::InvalidData`, the
+/// error itself as source and message), so `?` works in a function
+/// returning `std::io::Result`.
+///
+/// ```
+/// fn parse(s: &str) -> std::io::Result<pidfs::PidfsHandle> {
+///     Ok(s.parse::<pidfs::PidfsHandle>()?)
+/// }
+/// let e = parse("1234").unwrap_err();
+/// assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+/// ```
+#[cfg(feature = "std")]
+impl From<HandleError> for std::io::Error {
+    fn from(e: HandleError) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,3 +69,20 @@ pub struct statfs_buf {
 }
 const_assert_eq!(size_of::<statfs_buf>(), 128);
 const_assert_eq!(align_of::<statfs_buf>(), 8);
+
+// ---- mount (include/uapi/linux/mount.h) ----
+pub const MS_RDONLY: u32 = 1;
+pub const MS_NOSUID: u32 = 2;
+pub const MS_NODEV: u32 = 4;
+pub const MS_NOEXEC: u32 = 8;
+pub const MS_REMOUNT: u32 = 32;
+pub const MS_BIND: u32 = 4096;
+pub const MS_MOVE: u32 = 8192;
+pub const MS_REC: u32 = 16384;
+pub const MS_PRIVATE: u32 = 1 << 18;
+pub const MS_SLAVE: u32 = 1 << 19;
+pub const MS_SHARED: u32 = 1 << 20;
+pub const MS_RELATIME: u32 = 1 << 21;
+pub const MNT_FORCE: u32 = 1;
+pub const MNT_DETACH: u32 = 2;
+pub const UMOUNT_NOFOLLOW: u32 = 8;

@@ -65,10 +65,47 @@ const_assert_eq!(offset_of!(new_utsname, version), 195);
 const_assert_eq!(offset_of!(new_utsname, machine), 260);
 const_assert_eq!(offset_of!(new_utsname, domainname), 325);
 
+// ---- resource limits (linux/resource.h) ----
+/// `struct rlimit64`, what `prlimit64` takes: two u64 on every target.
+#[repr(C)]
+#[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
+pub struct rlimit64 {
+    pub rlim_cur: u64,
+    pub rlim_max: u64,
+}
+const_assert_eq!(size_of::<rlimit64>(), 16);
+const_assert_eq!(offset_of!(rlimit64, rlim_max), 8);
+// Plain `__u64` fields (not `__aligned_u64`): 4-aligned on i386, as the
+// kernel's compat layout is.
+#[cfg(target_arch = "x86")]
+const_assert_eq!(align_of::<rlimit64>(), 4);
+#[cfg(not(target_arch = "x86"))]
+const_assert_eq!(align_of::<rlimit64>(), 8);
+pub const RLIM64_INFINITY: u64 = !0;
+pub const RLIMIT_CPU: u32 = 0;
+pub const RLIMIT_FSIZE: u32 = 1;
+pub const RLIMIT_DATA: u32 = 2;
+pub const RLIMIT_STACK: u32 = 3;
+pub const RLIMIT_CORE: u32 = 4;
+pub const RLIMIT_RSS: u32 = 5;
+pub const RLIMIT_NPROC: u32 = 6;
+pub const RLIMIT_NOFILE: u32 = 7;
+pub const RLIMIT_MEMLOCK: u32 = 8;
+pub const RLIMIT_AS: u32 = 9;
+pub const RLIMIT_LOCKS: u32 = 10;
+pub const RLIMIT_SIGPENDING: u32 = 11;
+pub const RLIMIT_MSGQUEUE: u32 = 12;
+pub const RLIMIT_NICE: u32 = 13;
+pub const RLIMIT_RTPRIO: u32 = 14;
+pub const RLIMIT_RTTIME: u32 = 15;
+
 // ---- prctl ----
 pub const PR_SET_PDEATHSIG: u32 = 1;
 pub const PR_SET_NAME: u32 = 15;
 pub const PR_SET_CHILD_SUBREAPER: u32 = 36;
+pub const PR_GET_CHILD_SUBREAPER: u32 = 37;
+pub const PR_GET_NAME: u32 = 16;
+pub const PR_GET_PDEATHSIG: u32 = 2;
 pub const PR_GET_AUXV: u32 = 0x4155_5856;
 
 // ---- terminal (for the kernel-matrix init) ----

@@ -18,6 +18,7 @@ mod misc;
 mod net;
 mod nsfs;
 mod pidfd;
+mod reboot;
 mod sched;
 mod signal;
 
@@ -28,6 +29,7 @@ pub use misc::*;
 pub use net::*;
 pub use nsfs::*;
 pub use pidfd::*;
+pub use reboot::*;
 pub use sched::*;
 pub use signal::*;
 

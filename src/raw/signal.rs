@@ -146,3 +146,87 @@ const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 16);
 const_assert_eq!(size_of::<kernel_sigaction>(), 20);
 #[cfg(target_pointer_width = "32")]
 const_assert_eq!(offset_of!(kernel_sigaction, sa_mask), 12);
+
+// ---- signalfd (include/uapi/linux/signalfd.h) ----
+pub const SFD_CLOEXEC: u32 = 0o2000000;
+pub const SFD_NONBLOCK: u32 = 0o4000;
+
+/// `struct signalfd_siginfo`: 128 bytes, the same layout on every target.
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct signalfd_siginfo {
+    pub ssi_signo: u32,
+    pub ssi_errno: i32,
+    pub ssi_code: i32,
+    pub ssi_pid: u32,
+    pub ssi_uid: u32,
+    pub ssi_fd: i32,
+    pub ssi_tid: u32,
+    pub ssi_band: u32,
+    pub ssi_overrun: u32,
+    pub ssi_trapno: u32,
+    pub ssi_status: i32,
+    pub ssi_int: i32,
+    pub ssi_ptr: u64,
+    pub ssi_utime: u64,
+    pub ssi_stime: u64,
+    pub ssi_addr: u64,
+    pub ssi_addr_lsb: u16,
+    pub __pad2: u16,
+    pub ssi_syscall: i32,
+    pub ssi_call_addr: u64,
+    pub ssi_arch: u32,
+    pub __pad: [u8; 28],
+}
+const_assert_eq!(size_of::<signalfd_siginfo>(), 128);
+const_assert_eq!(align_of::<signalfd_siginfo>(), align_of::<u64>());
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_signo), 0);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_errno), 4);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_code), 8);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_pid), 12);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_uid), 16);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_fd), 20);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_tid), 24);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_band), 28);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_overrun), 32);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_trapno), 36);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_status), 40);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_int), 44);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_ptr), 48);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_utime), 56);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_stime), 64);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_addr), 72);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_addr_lsb), 80);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_syscall), 84);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_call_addr), 88);
+const_assert_eq!(offset_of!(signalfd_siginfo, ssi_arch), 96);
+const_assert_eq!(offset_of!(signalfd_siginfo, __pad), 100);
+
+impl signalfd_siginfo {
+    pub const fn zeroed() -> signalfd_siginfo {
+        signalfd_siginfo {
+            ssi_signo: 0,
+            ssi_errno: 0,
+            ssi_code: 0,
+            ssi_pid: 0,
+            ssi_uid: 0,
+            ssi_fd: 0,
+            ssi_tid: 0,
+            ssi_band: 0,
+            ssi_overrun: 0,
+            ssi_trapno: 0,
+            ssi_status: 0,
+            ssi_int: 0,
+            ssi_ptr: 0,
+            ssi_utime: 0,
+            ssi_stime: 0,
+            ssi_addr: 0,
+            ssi_addr_lsb: 0,
+            __pad2: 0,
+            ssi_syscall: 0,
+            ssi_call_addr: 0,
+            ssi_arch: 0,
+            __pad: [0; 28],
+        }
+    }
+}

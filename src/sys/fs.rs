@@ -26,6 +26,12 @@ pub(crate) fn open_cwd(path: &CStr, flags: u32, mode: u32) -> Result<OwnedFd> {
     openat(fd_cwd(), path, flags, mode)
 }
 
+/// `chdir(path)`.
+pub(crate) fn chdir(path: &CStr) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated and borrowed across the call.
+    decode_void(unsafe { arch::syscall1(arch::__NR_chdir, Arg::ptr(path.as_ptr())) })
+}
+
 /// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
 pub(crate) fn openat2(
     dirfd: BorrowedFd<'_>,
@@ -154,6 +160,57 @@ pub(crate) fn open_by_handle_at(
             fd_arg(mount_fd),
             Arg::ptr(fh as *const raw::file_handle),
             Arg::uint(flags),
+        )
+    })
+}
+
+/// `mount(source, target, fstype, flags, data)`; `None` passes NULL.
+pub(crate) fn mount(
+    source: Option<&CStr>,
+    target: &CStr,
+    fstype: Option<&CStr>,
+    flags: u32,
+    data: Option<&CStr>,
+) -> Result<()> {
+    let opt = |s: Option<&CStr>| match s {
+        Some(s) => Arg::ptr(s.as_ptr()),
+        None => Arg::null(),
+    };
+    // SAFETY: NUL-terminated strings (or NULL) that live across the call;
+    // the kernel only reads them.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_mount,
+            opt(source),
+            Arg::ptr(target.as_ptr()),
+            opt(fstype),
+            Arg::uint(flags),
+            opt(data),
+        )
+    })
+}
+
+/// `umount2(target, flags)`.
+pub(crate) fn umount2(target: &CStr, flags: u32) -> Result<()> {
+    // SAFETY: a NUL-terminated string the kernel only reads.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::__NR_umount2,
+            Arg::ptr(target.as_ptr()),
+            Arg::uint(flags),
+        )
+    })
+}
+
+/// `mkdirat(dirfd, path, mode)`.
+pub(crate) fn mkdirat(dirfd: BorrowedFd<'_>, path: &CStr, mode: u32) -> Result<()> {
+    // SAFETY: a NUL-terminated string the kernel only reads.
+    decode_void(unsafe {
+        arch::syscall3(
+            arch::__NR_mkdirat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::uint(mode),
         )
     })
 }

@@ -108,8 +108,7 @@ pub(crate) fn fcntl_getfd(fd: BorrowedFd<'_>) -> Result<u32> {
 }
 
 /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`: a new descriptor (>= 3) for the same
-/// file (the no-std `try_clone`).
-#[cfg(not(feature = "std"))]
+/// file (the no-std `try_clone`; spawn's way to move an fd off 0..=2).
 pub(crate) fn dup_cloexec(fd: BorrowedFd<'_>) -> Result<OwnedFd> {
     // SAFETY: F_DUPFD_CLOEXEC takes an integer and returns a new fd.
     super::fd_ret(unsafe {
@@ -118,6 +117,31 @@ pub(crate) fn dup_cloexec(fd: BorrowedFd<'_>) -> Result<OwnedFd> {
             fd_arg(fd),
             Arg::uint(raw::F_DUPFD_CLOEXEC),
             Arg::uint(3),
+        )
+    })
+}
+
+/// `dup3(src, target, flags)`: makes the raw number `target` a copy of
+/// `src` (closing what `target` was), without `O_CLOEXEC` unless `flags`
+/// says so. What a spawned child does to put a pipe or file on 0, 1 or 2.
+///
+/// # Safety
+/// `target` is a bare number: whatever this process had open there is
+/// closed, and the new descriptor is owned by nobody. The caller must be
+/// the only user of that number (a forked child about to `execve`, setting
+/// up its stdio), so that no `OwnedFd` elsewhere still believes it owns it.
+pub(crate) unsafe fn dup3_onto(
+    src: BorrowedFd<'_>,
+    target: crate::fd::RawFd,
+    flags: u32,
+) -> Result<()> {
+    // SAFETY: no user memory; replacing `target` is the caller's promise.
+    decode_void(unsafe {
+        arch::syscall3(
+            arch::__NR_dup3,
+            fd_arg(src),
+            Arg::int(target),
+            Arg::uint(flags),
         )
     })
 }
@@ -189,5 +213,33 @@ pub(crate) fn uname(buf: &mut raw::new_utsname) -> Result<()> {
     // SAFETY: the kernel writes one `new_utsname` into `buf`.
     decode_void(unsafe {
         arch::syscall1(arch::__NR_uname, Arg::mut_ptr(buf as *mut raw::new_utsname))
+    })
+}
+
+/// `clock_gettime(clock, &ts)` (`clock_gettime64` on i386).
+pub(crate) fn clock_gettime(clock: u32) -> Result<raw::__kernel_timespec> {
+    let mut ts = raw::__kernel_timespec::default();
+    // SAFETY: the kernel writes one 64-bit timespec into `ts`.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::CLOCK_GETTIME,
+            Arg::uint(clock),
+            Arg::mut_ptr(&mut ts as *mut raw::__kernel_timespec),
+        )
+    })?;
+    Ok(ts)
+}
+
+/// `clock_nanosleep(clock, 0, &req, NULL)` (the time64 variant on i386).
+pub(crate) fn clock_nanosleep(clock: u32, req: &raw::__kernel_timespec) -> Result<()> {
+    // SAFETY: the kernel reads one 64-bit timespec; no remainder pointer.
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::wide::CLOCK_NANOSLEEP,
+            Arg::uint(clock),
+            Arg::uint(0),
+            Arg::ptr(req as *const raw::__kernel_timespec),
+            Arg::null(),
+        )
     })
 }

@@ -6,7 +6,8 @@
 //! Modelled on rustix's `backend/linux_raw`: the register-level argument and
 //! return helpers live here, the calls in one file per area —
 //! [`io`](self::io) (read, write, pipes, poll, fcntl), [`process`](self::process)
-//! (ids, clone, exec, wait, signals, pidfds, namespaces), [`fs`](self::fs)
+//! (ids, clone, exec, wait, prctl, pidfds, namespaces), [`signal`](self::signal)
+//! (kill, masks, actions, sigtimedwait, signalfd), [`fs`](self::fs)
 //! (open, stat, file handles), [`net`](self::net) (sockets and the
 //! `SCM_CREDENTIALS` control-message codec) and `ioctl` (the pidfd and nsfs
 //! requests, each with its argument type fixed).
@@ -29,12 +30,14 @@ mod io;
 mod ioctl;
 mod net;
 mod process;
+mod signal;
 
 pub(crate) use fs::*;
 pub(crate) use io::*;
 pub(crate) use ioctl::*;
 pub(crate) use net::*;
 pub(crate) use process::*;
+pub(crate) use signal::*;
 
 use crate::arch::{Arg, Ret};
 use crate::errno::{Result, decode_int};

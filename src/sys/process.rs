@@ -217,49 +217,6 @@ pub(crate) fn waitid(idtype: u32, id: i32, info: &mut raw::siginfo_t, options: u
     })
 }
 
-/// `rt_sigprocmask(how, set, old, 8)`.
-pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) -> Result<()> {
-    let s = match set {
-        Some(s) => Arg::ptr(s as *const u64),
-        None => Arg::null(),
-    };
-    let o = match old {
-        Some(o) => Arg::mut_ptr(o as *mut u64),
-        None => Arg::null(),
-    };
-    // SAFETY: 8-byte kernel sigsets, read from `set` and written to `old`.
-    decode_void(unsafe {
-        arch::syscall4(
-            arch::__NR_rt_sigprocmask,
-            Arg::uint(how),
-            s,
-            o,
-            Arg::usize(8),
-        )
-    })
-}
-
-/// `rt_sigaction(sig, act, old, 8)`.
-pub(crate) fn rt_sigaction(
-    sig: i32,
-    act: Option<&raw::kernel_sigaction>,
-    old: Option<&mut raw::kernel_sigaction>,
-) -> Result<()> {
-    let a = match act {
-        Some(a) => Arg::ptr(a as *const raw::kernel_sigaction),
-        None => Arg::null(),
-    };
-    let o = match old {
-        Some(o) => Arg::mut_ptr(o as *mut raw::kernel_sigaction),
-        None => Arg::null(),
-    };
-    // SAFETY: the kernel reads one `kernel_sigaction` from `act` and writes
-    // one into `old` (both null or live); the sigset is 8 bytes.
-    decode_void(unsafe {
-        arch::syscall4(arch::__NR_rt_sigaction, Arg::int(sig), a, o, Arg::usize(8))
-    })
-}
-
 /// `prctl(PR_SET_PDEATHSIG, sig)`: the signal this process gets when the
 /// thread that created it exits.
 pub(crate) fn prctl_set_pdeathsig(sig: i32) -> Result<()> {
@@ -319,6 +276,154 @@ pub(crate) fn pidfd_getfd(pidfd: BorrowedFd<'_>, targetfd: RawFd, flags: u32) ->
             fd_arg(pidfd),
             Arg::int(targetfd),
             Arg::uint(flags),
+        )
+    })
+}
+
+/// `setsid()`: the new session id.
+pub(crate) fn setsid() -> Result<i32> {
+    // SAFETY: no arguments, no memory.
+    decode_int(unsafe { arch::syscall0(arch::__NR_setsid) })
+}
+
+/// `setpgid(pid, pgid)`.
+pub(crate) fn setpgid(pid: i32, pgid: i32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall2(arch::__NR_setpgid, Arg::int(pid), Arg::int(pgid)) })
+}
+
+/// `prctl(PR_SET_CHILD_SUBREAPER, on)`.
+pub(crate) fn prctl_set_child_subreaper(on: bool) -> Result<()> {
+    // SAFETY: PR_SET_CHILD_SUBREAPER takes its flag by value.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(raw::PR_SET_CHILD_SUBREAPER),
+            Arg::usize(usize::from(on)),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })
+}
+
+/// `prctl(PR_GET_CHILD_SUBREAPER, &int)`.
+pub(crate) fn prctl_get_child_subreaper() -> Result<bool> {
+    let mut v: i32 = 0;
+    // SAFETY: the kernel writes one int at `v`.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(raw::PR_GET_CHILD_SUBREAPER),
+            Arg::mut_ptr(&mut v as *mut i32),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })?;
+    Ok(v != 0)
+}
+
+/// `prctl(PR_SET_NAME | PR_GET_NAME, buf)`: the kernel reads or writes at
+/// most 16 bytes.
+pub(crate) fn prctl_name(option: u32, buf: &mut [u8; 16]) -> Result<()> {
+    // SAFETY: a live 16-byte buffer, NUL-terminated by the caller for SET.
+    decode_void(unsafe {
+        arch::syscall5(
+            arch::__NR_prctl,
+            Arg::uint(option),
+            Arg::mut_ptr(buf.as_mut_ptr()),
+            Arg::usize(0),
+            Arg::usize(0),
+            Arg::usize(0),
+        )
+    })
+}
+
+/// `reboot(MAGIC1, MAGIC2, cmd, NULL)`.
+pub(crate) fn reboot(cmd: u32) -> Result<()> {
+    // SAFETY: no user memory for the commands the callers pass (no
+    // RESTART2 string).
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_reboot,
+            Arg::uint(raw::LINUX_REBOOT_MAGIC1),
+            Arg::uint(raw::LINUX_REBOOT_MAGIC2),
+            Arg::uint(cmd),
+            Arg::null(),
+        )
+    })
+}
+
+/// `sync()`.
+pub(crate) fn sync() {
+    // SAFETY: no arguments; sync cannot fail.
+    let _ = unsafe { arch::syscall0(arch::__NR_sync) };
+}
+
+/// `execveat(dirfd, path, argv, envp, flags)`; returns only on failure.
+///
+/// # Safety
+/// As [`execve`]: `argv` and `envp` are NULL-terminated arrays of pointers
+/// to NUL-terminated strings, all live across the call.
+pub(crate) unsafe fn execveat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    argv: *const *const u8,
+    envp: *const *const u8,
+    flags: u32,
+) -> Errno {
+    // SAFETY: the caller vouches for the arrays.
+    match decode(unsafe {
+        arch::syscall5(
+            arch::__NR_execveat,
+            fd_arg(dirfd),
+            Arg::ptr(path.as_ptr()),
+            Arg::ptr(argv),
+            Arg::ptr(envp),
+            Arg::uint(flags),
+        )
+    }) {
+        Err(e) => e,
+        Ok(_) => Errno::EINVAL,
+    }
+}
+
+/// `setgroups(n, list)`: the supplementary groups (32-bit ids; `setgroups32`
+/// on i386).
+pub(crate) fn setgroups(groups: &[u32]) -> Result<()> {
+    // SAFETY: the kernel reads `groups.len()` u32s from `groups`.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::SETGROUPS,
+            Arg::usize(groups.len()),
+            Arg::ptr(groups.as_ptr()),
+        )
+    })
+}
+
+/// `setgid(gid)` (`setgid32` on i386).
+pub(crate) fn setgid(gid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETGID, Arg::uint(gid)) })
+}
+
+/// `setuid(uid)` (`setuid32` on i386).
+pub(crate) fn setuid(uid: u32) -> Result<()> {
+    // SAFETY: no user memory.
+    decode_void(unsafe { arch::syscall1(arch::wide::SETUID, Arg::uint(uid)) })
+}
+
+/// `prlimit64(0, resource, &new, NULL)`: sets the caller's limit.
+pub(crate) fn setrlimit(resource: u32, new: &raw::rlimit64) -> Result<()> {
+    // SAFETY: the kernel reads one rlimit64 from `new`; `old` is NULL.
+    decode_void(unsafe {
+        arch::syscall4(
+            arch::__NR_prlimit64,
+            Arg::int(0),
+            Arg::uint(resource),
+            Arg::ptr(new as *const raw::rlimit64),
+            Arg::null(),
         )
     })
 }

@@ -136,17 +136,10 @@ pub fn fork_for_threads() -> i32 {
 /// Runs `f` in a forked child and returns its exit code (`0` = `f` returned
 /// without panicking, `101` = it panicked; a signal death gives `128+sig`).
 pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
+    install_forked_panic_hook();
     let pid = fork_for_threads();
     assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
     if pid == 0 {
-        // libtest captures a test's output in memory, so a panic message
-        // printed in the forked child would be lost with it: write it
-        // straight to fd 2 instead (the kernel matrix's console shows it).
-        std::panic::set_hook(Box::new(|info| {
-            let msg = format!("[forked test child {}] {info}\n", std::process::id());
-            // SAFETY: writes a live buffer to fd 2.
-            unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
-        }));
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         // SAFETY: leave without running the parent's atexit handlers.
         unsafe { libc::_exit(if r.is_ok() { 0 } else { 101 }) }
@@ -160,6 +153,33 @@ pub fn run_in_child<F: FnOnce()>(f: F) -> i32 {
     } else {
         128 + libc::WTERMSIG(status)
     }
+}
+
+/// The test process's pid, set with the panic hook.
+static TEST_PROCESS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// libtest captures a test's output in memory, so a panic message printed
+/// in a forked child would be lost with it: the hook writes it straight to
+/// fd 2 there (the kernel matrix's console shows it), and leaves the test
+/// process's own panics to the default hook.
+///
+/// Installed once, in the test process, before the first fork: a child
+/// that called `set_hook` itself could inherit the hook's lock held by
+/// another test thread that was inside `set_hook` at the fork, and hang
+/// for ever.
+fn install_forked_panic_hook() {
+    TEST_PROCESS.get_or_init(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if TEST_PROCESS.get() == Some(&std::process::id()) {
+                return default(info);
+            }
+            let msg = format!("[forked test child {}] {info}\n", std::process::id());
+            // SAFETY: writes a live buffer to fd 2.
+            unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
+        }));
+        std::process::id()
+    });
 }
 
 /// Runs `f` in a forked child and asserts that it passed.
@@ -306,4 +326,61 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(1));
     }
     cond()
+}
+
+/// Installs a seccomp filter on the calling (forked, single-threaded)
+/// process that makes `clone3` fail with `EPERM`, as the default profiles
+/// of Docker before 20.10.9 and of containerd before 1.5 did, and lets
+/// every other syscall through (`PR_SET_NO_NEW_PRIVS` first, so no
+/// privilege is needed). Call it only in a forked child: a filter cannot
+/// be removed. Returns the errno of `seccomp(2)` if the filter could not
+/// be installed (qemu-user does not emulate it).
+pub fn deny_clone3_with_seccomp() -> Result<(), i32> {
+    #[cfg(target_arch = "x86_64")]
+    const AUDIT_ARCH: u32 = 0xc000_003e;
+    #[cfg(target_arch = "x86")]
+    const AUDIT_ARCH: u32 = 0x4000_0003;
+    #[cfg(target_arch = "aarch64")]
+    const AUDIT_ARCH: u32 = 0xc000_00b7;
+    #[cfg(target_arch = "arm")]
+    const AUDIT_ARCH: u32 = 0x4000_0028; // EM_ARM | __AUDIT_ARCH_LE
+    #[cfg(target_arch = "riscv64")]
+    const AUDIT_ARCH: u32 = 0xc000_00f3; // EM_RISCV | 64BIT | LE
+    const NR_CLONE3: u32 = 435; // the same number on every architecture
+    const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
+    const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+    const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+    const RET_ALLOW: u32 = 0x7fff_0000;
+    const RET_ERRNO: u32 = 0x0005_0000;
+    let ins = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+    let mut prog = [
+        ins(LD_W_ABS, 0, 0, 4),                           // seccomp_data.arch
+        ins(JEQ_K, 0, 3, AUDIT_ARCH),                     // other arch: allow
+        ins(LD_W_ABS, 0, 0, 0),                           // seccomp_data.nr
+        ins(JEQ_K, 0, 1, NR_CLONE3),                      // clone3?
+        ins(RET_K, 0, 0, RET_ERRNO | libc::EPERM as u32), // clone3: EPERM
+        ins(RET_K, 0, 0, RET_ALLOW),                      // the rest: allow
+    ];
+    let fprog = libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_mut_ptr(),
+    };
+    // SAFETY: prctl and seccomp on this process; `fprog` points at a live
+    // program for the duration of the call (the kernel copies it).
+    unsafe {
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+            return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
+        }
+        const SECCOMP_SET_MODE_FILTER: libc::c_long = 1;
+        if libc::syscall(
+            libc::SYS_seccomp,
+            SECCOMP_SET_MODE_FILTER,
+            0 as libc::c_long,
+            &fprog as *const libc::sock_fprog,
+        ) != 0
+        {
+            return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
+        }
+    }
+    Ok(())
 }

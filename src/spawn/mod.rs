@@ -1,6 +1,8 @@
 //! Spawning with a pidfd: `clone3(CLONE_PIDFD)` in fork-like form (with a
 //! legacy `clone(CLONE_PIDFD)` fallback), and [`spawn`], a fork + `execve`
-//! whose exec failure comes back as the child's errno.
+//! whose exec failure comes back as the child's errno. The fork + exec
+//! engine (`plan`) is shared with `Command` (feature `std`); [`Child`] is
+//! what both return.
 //!
 //! The pidfd is created by the same syscall that creates the process, so
 //! there is no window in which the child's pid could name anyone else.
@@ -17,14 +19,19 @@
 //! is read back with a volatile read after the call.
 #![allow(unsafe_code)]
 
+mod child;
+pub(crate) mod plan;
+
+pub use child::Child;
+
 use crate::errno::{Errno, Result};
-use crate::fd::{AsFd, AsRawFd, BorrowedFd};
 use crate::flags::CloneFlags;
 use crate::pidfd::PidFd;
+use crate::sys;
 use crate::sys::Cloned;
-use crate::{raw, sys};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicBool, Ordering};
+use plan::Plan;
 
 /// Set once `clone3` answered `ENOSYS` (kernel < 5.3, qemu-user, a
 /// seccomp filter): later calls go straight to legacy `clone`.
@@ -53,16 +60,6 @@ pub enum Forked {
     },
 }
 
-/// A process started by [`spawn`].
-#[derive(Debug)]
-pub struct Child {
-    /// The child's pid in the caller's pid namespace (a hint only).
-    pub pid: i32,
-    /// A pidfd for the child, created atomically with it. The caller reaps
-    /// the child (for example with `waitid(P_PIDFD)`).
-    pub pidfd: PidFd,
-}
-
 /// `clone3({flags | CLONE_PIDFD, exit_signal: SIGCHLD})`—fork the caller and
 /// get a pidfd for the child from the same syscall.
 ///
@@ -76,11 +73,18 @@ pub struct Child {
 ///
 /// When `clone3` answers `ENOSYS` (remembered for the process's lifetime),
 /// the same fork is done with legacy `clone(flags | CLONE_PIDFD | SIGCHLD)`,
-/// which writes the pidfd through its `parent_tid` argument.
+/// which writes the pidfd through its `parent_tid` argument. So it is on
+/// `EPERM`, which is what a seccomp profile that denies `clone3` answers
+/// (the default profiles of Docker before 20.10.9 and containerd before
+/// 1.5; later ones answer `ENOSYS`); where the `EPERM` is the kernel's own
+/// (a namespace that needs privilege), legacy `clone` answers `EPERM` too.
+/// [`CloneFlags::PARENT`] goes through legacy `clone` as well: `clone3`
+/// refuses it with an exit signal (`EINVAL`).
 ///
 /// # Errors
 /// `EINVAL` for a bit that is not a [`CloneFlags`] constant, or for
-/// `NEWTIME`/`CLEAR_SIGHAND` when only legacy `clone` is available;
+/// `NEWTIME`/`CLEAR_SIGHAND` when only legacy `clone` is available
+/// (`EPERM` when a seccomp filter denies `clone3`);
 /// otherwise the kernel's `clone3`/`clone` errors (`EAGAIN`, `ENOMEM`,
 /// `ENOSPC` too many namespaces, `EPERM` a namespace needs privilege,
 /// `EUSERS`).
@@ -90,7 +94,7 @@ pub struct Child {
 /// legacy `clone` with `CLONE_PIDFD`, 5.2 (`EINVAL` before).
 /// `CLEAR_SIGHAND` 5.5 and `NEWTIME` 5.6 (`EINVAL` before), `clone3` only.
 /// qemu-user forks through the legacy path and refuses namespace flags
-/// there (`EINVAL`).
+/// and `PARENT` there (`EINVAL`).
 ///
 /// # Safety
 /// As `fork(2)`: if the caller has other threads, the child may only call
@@ -111,6 +115,13 @@ pub unsafe fn fork_pidfd(flags: CloneFlags) -> Result<Forked> {
         // the caller accepts fork's rules for the child.
         match unsafe { fork_clone3(flags, &[]) } {
             Err(Errno::ENOSYS) => CLONE3_ENOSYS.store(true, Ordering::Relaxed),
+            // Denied by a seccomp filter (or by the kernel for a namespace
+            // flag, which legacy clone then refuses the same way); flags
+            // legacy clone cannot carry keep clone3's answer.
+            Err(Errno::EPERM) if !flags.intersects(CLONE3_ONLY) => {}
+            // clone3 wants exit_signal 0 with CLONE_PARENT; legacy clone
+            // takes it with SIGCHLD, as fork-like callers expect.
+            Err(Errno::EINVAL) if flags.contains(CloneFlags::PARENT) => {}
             r => return r,
         }
     }
@@ -187,32 +198,43 @@ pub const SPAWN_MAX_ARGS: usize = 256;
 /// back as the child's errno.
 ///
 /// No allocation: the `NULL`-terminated pointer arrays are built on the
-/// caller's stack. The child runs only raw async-signal-safe syscalls:
-/// it resets every caught signal to `SIG_DFL` (ignored ones stay ignored,
-/// as across `execve`), unblocks all signals (the caller blocks them around
-/// the fork, so no handler of the caller ever runs in the child), and
+/// caller's stack. `path` is used as is (no `PATH` search) and `envp` is
+/// the whole environment (empty: none); [`Command`](crate::Command)
+/// (feature `std`) searches `PATH`, inherits the environment and sets up
+/// stdio. The child runs only raw async-signal-safe syscalls: it resets
+/// every caught signal to `SIG_DFL`, and `SIGPIPE` too if it is ignored
+/// (the Rust runtime ignores it; programs expect the default, as under
+/// `std::process::Command`); other ignored signals stay ignored, as across
+/// `execve`. It unblocks all signals (the caller blocks them around the
+/// fork, so no handler of the caller ever runs in the child), and
 /// `execve`s. If `execve` fails, the child writes its errno (4 bytes)
 /// into an `O_CLOEXEC` pipe and exits with 127; the caller then reaps it
 /// and returns that errno. A successful exec closes the pipe, which the
 /// caller sees as end of file.
 ///
 /// `flags` may put the child in new namespaces. With
-/// [`CloneFlags::NEWUSER`] the child, before it execs, maps uid and gid 0
-/// of its new user namespace to the caller's effective uid and gid (one
-/// line each, `setgroups` denied first), as `unshare --map-root-user`
-/// does, so the program starts as root of that namespace; this writes
-/// `/proc/self/{setgroups,uid_map,gid_map}` and so needs `/proc` mounted.
-/// With [`CloneFlags::NEWPID`] the program is pid 1 of the new pid
-/// namespace (and the namespace ends when it exits).
+/// [`CloneFlags::NEWUSER`], uid and gid 0 of the new user namespace are
+/// mapped to the caller's effective uid and gid (one line each) before the
+/// program starts, as `unshare --map-root-user` does, so the program
+/// starts as root of that namespace. The caller writes the maps
+/// (`/proc/<pid>/{uid_map,gid_map}`, with `setgroups` denied first where
+/// the kernel requires it of an unprivileged caller) while the child
+/// waits; with [`CloneFlags::VFORK`] the suspended caller cannot, so the
+/// child writes `/proc/self/...` itself. Either way `/proc` must be
+/// mounted. With [`CloneFlags::NEWPID`] the program is pid 1 of the new
+/// pid namespace (and the namespace ends when it exits).
 ///
-/// The caller reaps the child; on failure nothing is left behind (no
-/// zombie, no fd).
+/// The caller reaps the child (it is the caller's child:
+/// [`CloneFlags::PARENT`] is refused); on failure nothing is left behind
+/// (no zombie, no fd).
 ///
 /// # Errors
-/// `E2BIG` more than [`SPAWN_MAX_ARGS`] entries in `argv` or `envp`; the
-/// errors of [`fork_pidfd`] and `pipe2`; then the child's `execve` errno
-/// (`ENOENT`, `EACCES`, `ENOEXEC`, `ENOTDIR`, ...), or with `NEWUSER` the
-/// errno of writing its id maps (`ENOENT` without `/proc`).
+/// `E2BIG` more than [`SPAWN_MAX_ARGS`] entries in `argv` or `envp`;
+/// `EINVAL` [`CloneFlags::PARENT`] (the program would be the caller's
+/// sibling, which it cannot reap); the errors of [`fork_pidfd`] and
+/// `pipe2`; then the child's `execve` errno (`ENOENT`, `EACCES`,
+/// `ENOEXEC`, `ENOTDIR`, ...), or with `NEWUSER` the errno of writing the
+/// id maps (`ENOENT` without `/proc`).
 ///
 /// # Kernel support
 /// As [`fork_pidfd`]: `clone3` 5.3, legacy `clone(CLONE_PIDFD)` 5.2.
@@ -221,14 +243,24 @@ pub const SPAWN_MAX_ARGS: usize = 256;
 /// host kernel does the `execve`, so a program of the emulated
 /// architecture fails with `ENOEXEC` (unless binfmt_misc is set up).
 ///
+/// # Examples
+/// ```
+/// use pidfs::{CloneFlags, WaitStatus, spawn};
+/// let mut child = spawn(c"/bin/sh", &[c"sh", c"-c", c"exit 3"], &[], CloneFlags::empty())?;
+/// assert_eq!(child.wait()?, WaitStatus::Exited(3));
+/// // A program that does not exist is an error, not an exit code.
+/// assert_eq!(
+///     spawn(c"/nonexistent", &[c"x"], &[], CloneFlags::empty()).err(),
+///     Some(pidfs::Errno::ENOENT)
+/// );
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
+///
 /// # References
 /// execve(2), clone3(2), posix_spawn(3)
 pub fn spawn(path: &CStr, argv: &[&CStr], envp: &[&CStr], flags: CloneFlags) -> Result<Child> {
     if argv.len() > SPAWN_MAX_ARGS || envp.len() > SPAWN_MAX_ARGS {
         return Err(Errno::E2BIG);
-    }
-    if !CloneFlags::all().contains(flags) {
-        return Err(Errno::EINVAL);
     }
     let mut argv_p = [core::ptr::null::<u8>(); SPAWN_MAX_ARGS + 1];
     let mut envp_p = [core::ptr::null::<u8>(); SPAWN_MAX_ARGS + 1];
@@ -238,80 +270,32 @@ pub fn spawn(path: &CStr, argv: &[&CStr], envp: &[&CStr], flags: CloneFlags) -> 
     for (slot, s) in envp_p.iter_mut().zip(envp) {
         *slot = s.as_ptr().cast();
     }
-    let maps = if flags.contains(CloneFlags::NEWUSER) {
-        Some((
-            IdMap::root_to(sys::geteuid()),
-            IdMap::root_to(sys::getegid()),
-        ))
-    } else {
-        None
-    };
-    let (rd, wr) = sys::pipe2(raw::O_CLOEXEC)?;
-
-    // Block every signal around the fork so that no handler of the caller
-    // runs in the child before it has reset them.
-    let all = !0u64;
-    let mut old = 0u64;
-    sys::sigprocmask(raw::SIG_SETMASK, Some(&all), Some(&mut old))?;
-    // SAFETY: the child branch below calls only raw syscalls on data that
-    // was prepared above, then execs or exit_groups.
-    let forked = unsafe { fork_pidfd(flags) };
-    if !matches!(forked, Ok(Forked::Child)) {
-        // Restoring a mask we just read cannot fail.
-        let _ = sys::sigprocmask(raw::SIG_SETMASK, Some(&old), None);
+    let uid_map = IdMap::root_to(sys::geteuid());
+    let gid_map = IdMap::root_to(sys::getegid());
+    let programs = [path];
+    let mut plan = Plan::exec(
+        &programs,
+        &argv_p[..=argv.len()],
+        &envp_p[..=envp.len()],
+        flags,
+    );
+    if flags.contains(CloneFlags::NEWUSER) {
+        plan.maps = Some((uid_map.as_bytes(), gid_map.as_bytes()));
     }
-    let (pid, pidfd) = match forked? {
-        Forked::Child => child_exec(path, &argv_p, &envp_p, wr.as_fd(), maps.as_ref()),
-        Forked::Parent { pid, pidfd } => (pid, pidfd),
-    };
-    drop(wr);
-    let mut buf = [0u8; 4];
-    let r = sys::read_full(rd.as_fd(), &mut buf);
-    drop(rd);
-    match r {
-        Ok(0) => Ok(Child { pid, pidfd }),
-        Ok(4) => {
-            reap(pid, &pidfd);
-            Err(Errno::from_raw_os_error(i32::from_ne_bytes(buf)))
-        }
-        // A short report (cannot happen: 4 bytes < PIPE_BUF are written
-        // atomically) or a failed read: do not leave the child behind.
-        other => {
-            let _ = pidfd.kill(raw::SIGKILL);
-            reap(pid, &pidfd);
-            Err(other.err().unwrap_or(Errno::EIO))
-        }
-    }
-}
-
-/// Waits for our own, known-dead (or just killed) child.
-fn reap(pid: i32, pidfd: &PidFd) {
-    let mut info = raw::siginfo_t::zeroed();
-    let fd = pidfd.as_raw_fd();
-    loop {
-        match sys::waitid(raw::P_PIDFD, fd, &mut info, raw::WEXITED) {
-            Err(Errno::EINTR) => continue,
-            // Kernels before 5.4 have no P_PIDFD; the child is unreaped, so
-            // its pid is still its own.
-            Err(Errno::EINVAL) => {
-                while let Err(Errno::EINTR) = sys::waitid(raw::P_PID, pid, &mut info, raw::WEXITED)
-                {
-                }
-                return;
-            }
-            _ => return,
-        }
-    }
+    // SAFETY: both arrays are NULL-terminated (one slot more than the
+    // entries) and point at the caller's `&CStr`s, alive for this call.
+    let (pid, pidfd) = unsafe { plan::run(&plan) }?;
+    Ok(Child::new(pid, pidfd))
 }
 
 /// `"0 <id> 1\n"`: one id-map line mapping 0 in the new namespace to `id`.
-struct IdMap {
+pub(crate) struct IdMap {
     buf: [u8; 16],
     len: usize,
 }
 
 impl IdMap {
-    fn root_to(id: u32) -> IdMap {
+    pub(crate) fn root_to(id: u32) -> IdMap {
         let mut digits = [0u8; 10];
         let mut n = 0;
         let mut v = id;
@@ -345,66 +329,7 @@ impl IdMap {
         }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
-}
-
-/// Writes `data` to a /proc/self file (the child's own id maps).
-fn write_proc_self(path: &CStr, data: &[u8]) -> Result<()> {
-    let fd = sys::open_cwd(path, raw::O_WRONLY | raw::O_CLOEXEC, 0)?;
-    sys::write_all(fd.as_fd(), data)
-}
-
-/// The child of [`spawn`]: raw syscalls only, then `execve` or
-/// `exit_group(127)` after reporting the errno through `report`.
-fn child_exec(
-    path: &CStr,
-    argv: &[*const u8; SPAWN_MAX_ARGS + 1],
-    envp: &[*const u8; SPAWN_MAX_ARGS + 1],
-    report: BorrowedFd<'_>,
-    maps: Option<&(IdMap, IdMap)>,
-) -> ! {
-    let err = child_prepare_and_exec(path, argv, envp, maps);
-    let _ = sys::write_all(report, &err.raw_os_error().to_ne_bytes());
-    sys::exit_group(127)
-}
-
-fn child_prepare_and_exec(
-    path: &CStr,
-    argv: &[*const u8; SPAWN_MAX_ARGS + 1],
-    envp: &[*const u8; SPAWN_MAX_ARGS + 1],
-    maps: Option<&(IdMap, IdMap)>,
-) -> Errno {
-    // Caught signals back to SIG_DFL (their handlers are the caller's code);
-    // SIGKILL/SIGSTOP cannot be changed, and numbers an emulator does not
-    // map answer EINVAL, which is fine to ignore.
-    let dfl = raw::kernel_sigaction::default();
-    for sig in 1..=raw::_NSIG {
-        if sig == raw::SIGKILL || sig == raw::SIGSTOP {
-            continue;
-        }
-        let mut cur = raw::kernel_sigaction::default();
-        if sys::rt_sigaction(sig, None, Some(&mut cur)).is_ok()
-            && cur.sa_handler != raw::SIG_DFL
-            && cur.sa_handler != raw::SIG_IGN
-        {
-            let _ = sys::rt_sigaction(sig, Some(&dfl), None);
-        }
-    }
-    if let Some((uid, gid)) = maps {
-        let r = write_proc_self(c"/proc/self/setgroups", b"deny")
-            .and_then(|()| write_proc_self(c"/proc/self/uid_map", uid.as_bytes()))
-            .and_then(|()| write_proc_self(c"/proc/self/gid_map", gid.as_bytes()));
-        if let Err(e) = r {
-            return e;
-        }
-    }
-    if let Err(e) = sys::sigprocmask(raw::SIG_SETMASK, Some(&0), None) {
-        return e;
-    }
-    // SAFETY: both arrays are NULL-terminated (one slot more than the
-    // most entries accepted) and point at `&CStr`s borrowed by `spawn`,
-    // which outlive this call in the child's copy of the memory.
-    unsafe { sys::execve(path, argv.as_ptr(), envp.as_ptr()) }
 }
