@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{QEMU, in_child, no_fd_leak};
+use common::{QEMU, QEMU_USER, in_child, no_fd_leak};
 use pidfs::{CloneFlags, Command, Errno, Stdio, WaitStatus};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -66,7 +66,7 @@ static SCENARIO_CTOR: extern "C" fn() = scenario_ctor;
 fn scenario(name: &str, env: &[(&str, &OsStr)]) {
     let exe = std::env::current_exe().unwrap();
     let mut c = if QEMU {
-        let mut c = std::process::Command::new("qemu-aarch64-static");
+        let mut c = std::process::Command::new(QEMU_USER);
         c.arg(exe);
         c
     } else {
