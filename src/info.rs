@@ -301,6 +301,17 @@ fn unsupported(e: Errno) -> bool {
 /// 6.13 for the ioctl, `EXIT` 6.15, `COREDUMP` 6.16, `SUPPORTED_MASK` and
 /// `COREDUMP_SIGNAL` 6.19. The /proc fallback on 5.3+ gives the same
 /// `PID` and `CREDS`.
+///
+/// # Examples
+/// ```
+/// use pidfs::{InfoMask, PidFd, PidfdFlags, getpid, pidfd_get_info};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// // The ioctl on 6.13+, the race-free /proc fallback before: same answer.
+/// let info = pidfd_get_info(&me, InfoMask::PID | InfoMask::CREDS)?;
+/// assert_eq!(info.pid(), Some(getpid()));
+/// assert!(info.mask().contains(InfoMask::PID | InfoMask::CREDS));
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 #[doc(alias = "PIDFD_GET_INFO")]
 pub fn pidfd_get_info(pidfd: impl AsFd, mask: InfoMask) -> Result<PidfdInfo> {
     let pidfd = pidfd.as_fd();
@@ -404,6 +415,20 @@ pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) ->
 /// # Kernel support
 /// 6.14 for the handle, 6.9-6.13 through `statx` (low 32 bits only on a
 /// 32-bit kernel), `EOPNOTSUPP` before 6.9.
+///
+/// # Examples
+/// ```
+/// use pidfs::{Errno, PidFd, PidfdFlags, getpid, pidfd_id};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// match pidfd_id(&me) {
+///     // Never reused while the system is up: a name for this process.
+///     Ok(id) => assert_eq!(me.id(), Ok(id)),
+///     // No such identity on this kernel: compare pidfds with same_process.
+///     Err(Errno::EOPNOTSUPP) => {}
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 pub fn pidfd_id(pidfd: impl AsFd) -> Result<u64> {
     let pidfd = pidfd.as_fd();
     let mut fh = raw::file_handle {
