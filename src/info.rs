@@ -13,6 +13,9 @@ use core::mem::{align_of, offset_of, size_of};
 use core::sync::atomic::{AtomicU8, Ordering};
 use static_assertions::const_assert_eq;
 
+mod id;
+pub use id::pidfd_id;
+
 /// `struct pidfd_info`: the answer of [`pidfd_get_info`], in the kernel's
 /// 80-byte layout (6.19; older kernels fill a 64- or 72-byte prefix).
 ///
@@ -301,6 +304,17 @@ fn unsupported(e: Errno) -> bool {
 /// 6.13 for the ioctl, `EXIT` 6.15, `COREDUMP` 6.16, `SUPPORTED_MASK` and
 /// `COREDUMP_SIGNAL` 6.19. The /proc fallback on 5.3+ gives the same
 /// `PID` and `CREDS`.
+///
+/// # Examples
+/// ```
+/// use pidfs::{InfoMask, PidFd, PidfdFlags, getpid, pidfd_get_info};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// // The ioctl on 6.13+, the race-free /proc fallback before: same answer.
+/// let info = pidfd_get_info(&me, InfoMask::PID | InfoMask::CREDS)?;
+/// assert_eq!(info.pid(), Some(getpid()));
+/// assert!(info.mask().contains(InfoMask::PID | InfoMask::CREDS));
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 #[doc(alias = "PIDFD_GET_INFO")]
 pub fn pidfd_get_info(pidfd: impl AsFd, mask: InfoMask) -> Result<PidfdInfo> {
     let pidfd = pidfd.as_fd();
@@ -386,61 +400,6 @@ pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) ->
             ..raw::pidfd_info::default()
         },
     })
-}
-
-/// `name_to_handle_at(pidfd, "", AT_EMPTY_PATH)`—The 64-bit identity of the
-/// process a pidfd names: the pidfs inode number, unique for the system's
-/// lifetime (never reused, unlike a pid).
-///
-/// Read from the pidfs file handle (type `0xfe`, 8-byte payload: the full
-/// 64 bits even on 32-bit kernels, whose `i_ino` holds only the low half);
-/// where handles are not supported (before 6.14) from `statx` `stx_ino`
-/// when `fstatfs` says pidfs (6.9+) and the kernel is 64-bit.
-///
-/// A 32-bit kernel without handles (6.9-6.13) has no such id: `i_ino` is
-/// 32 bits, and on 6.9-6.12 not even the process's (a slot taken when its
-/// pidfs inode is made, freed when its last pidfd closes: two processes
-/// get one number in turn, one process a new number once all its pidfds
-/// were closed). So this answers `EOPNOTSUPP` there; to compare two open
-/// pidfds use [`PidFd::same_process`](crate::PidFd::same_process). The
-/// kernel's width comes from `/proc/sys/kernel/arch` (a 32-bit program on
-/// a 64-bit kernel gets the full `stx_ino`; without `/proc`, `EOPNOTSUPP`).
-///
-/// # Errors
-/// `EOPNOTSUPP` (ENOTSUP) before pidfs (6.9): every pidfd shares one
-/// anon_inode there, so no identity exists; also on a 32-bit kernel before
-/// 6.14 (see above). `EBADF` not an fd.
-///
-/// # Kernel support
-/// 6.14 for the handle, 6.9-6.13 through `statx` on 64-bit kernels,
-/// `EOPNOTSUPP` before 6.9 and on 32-bit kernels before 6.14.
-pub fn pidfd_id(pidfd: impl AsFd) -> Result<u64> {
-    let pidfd = pidfd.as_fd();
-    let mut fh = raw::file_handle {
-        handle_bytes: raw::MAX_HANDLE_SZ as u32,
-        handle_type: 0,
-        f_handle: [0; raw::MAX_HANDLE_SZ],
-    };
-    let mut mount_id = 0u64;
-    match sys::name_to_handle_at(pidfd, c"", &mut fh, &mut mount_id, raw::AT_EMPTY_PATH) {
-        Ok(()) if fh.handle_type == raw::FILEID_KERNFS && fh.handle_bytes == 8 => {
-            let p = &fh.f_handle;
-            return Ok(u64::from_ne_bytes([
-                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7],
-            ]));
-        }
-        Ok(()) | Err(Errno::EOPNOTSUPP | Errno::EINVAL | Errno::ENOSYS) => {}
-        Err(e) => return Err(e),
-    }
-    if sys::fstatfs_type(pidfd)? != raw::PIDFS_MAGIC || procfs::kernel_is_64bit() != Some(true) {
-        return Err(Errno::EOPNOTSUPP);
-    }
-    let mut stx = raw::statx::zeroed();
-    sys::statx_fd(pidfd.as_fd(), raw::STATX_INO, &mut stx)?;
-    if stx.stx_mask & raw::STATX_INO == 0 {
-        return Err(Errno::EOPNOTSUPP);
-    }
-    Ok(stx.stx_ino)
 }
 
 #[cfg(test)]

@@ -6,6 +6,74 @@
 //! crate's own entry points on x86_64, i386, aarch64, 32-bit ARM (EABI)
 //! and riscv64, with no libc.
 //!
+//! # Quick start
+//!
+//! Signal and wait without pid races: the signal goes through the pidfd
+//! the kernel made together with the process, so it reaches `sleep` or
+//! fails with `ESRCH`, never a stranger that got its pid.
+//!
+//! ```
+//! use pidfs::{Command, WaitStatus};
+//! let mut child = Command::new("sleep").arg("60").spawn()?;
+//! child.pidfd.kill(15)?; // SIGTERM, through the pidfd
+//! let status = child.wait()?;
+//! assert_eq!(status, WaitStatus::Signaled { signal: 15, core_dumped: false });
+//! println!("sleep: {status}");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Name a process and find it again later (after a re-exec, in another
+//! program, from a file): its pidfs handle is 16 bytes or 32 hex digits
+//! that name that process for the system's lifetime (Linux 6.14+).
+//!
+//! ```
+//! use pidfs::{Command, Errno, OFlags, PidFd, PidfsHandle};
+//! let mut child = Command::new("sleep").arg("60").spawn()?;
+//! match child.pidfd.to_handle() {
+//!     Ok(handle) => {
+//!         let stored = handle.to_string(); // e.g. in an environment variable
+//!         // ... execve(), and in the new program:
+//!         let handle: PidfsHandle = stored.parse()?;
+//!         let again = PidFd::from_handle(&handle, OFlags::empty())?;
+//!         assert!(again.same_process(&child.pidfd)?);
+//!     }
+//!     // Before 6.14: keep the pid and `pidfs::proc_start_time` instead.
+//!     Err(Errno::EOPNOTSUPP) => {}
+//!     Err(e) => return Err(e.into()),
+//! }
+//! child.kill()?;
+//! child.wait()?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Translate a pid into and out of a container: here `sleep` is pid 1 of
+//! a new pid namespace (in a new user namespace, so no privilege is needed
+//! where the kernel allows unprivileged user namespaces).
+//!
+//! ```
+//! use pidfs::{CloneFlags, Command, NsType, Translator};
+//! let Ok(mut init) = Command::new("sleep")
+//!     .arg("60")
+//!     .clone_flags(CloneFlags::NEWUSER | CloneFlags::NEWPID)
+//!     .spawn()
+//! else {
+//!     return Ok(()); // user namespaces are disabled here
+//! };
+//! let ns = init.pidfd.namespace(NsType::Pid)?;
+//! let t = Translator::new(); // nsfs ioctls (6.11+), else the fork method
+//! assert_eq!(t.pid_in_pidns(&ns, init.pid)?, 1); // ours -> the container's
+//! assert_eq!(t.pid_from_pidns(&ns, 1)?, init.pid); // and back
+//! init.kill()?;
+//! init.wait()?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! The main types: [`PidFd`] (a process, as an fd), [`PidfsHandle`] (its
+//! storable 64-bit id), [`Translator`] (pids across pid namespaces),
+//! [`Command`] and [`spawn()`] (start a process and get its pidfd
+//! atomically), [`InitCache`] (the init of a container, never stale),
+//! [`procfd_from_pidfd`] (its `/proc` directory, race-free).
+//!
 //! The crate is always `#![no_std]` and never allocates. The `std` feature
 //! (default) only adds interop: `pidfs::fd` is `std::os::fd`, and
 //! [`Errno`] converts into `std::io::Error`.

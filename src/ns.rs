@@ -57,6 +57,18 @@ use core::sync::atomic::{AtomicU8, Ordering};
 /// 6.11 (older kernels and qemu-user: `ENOTTY`). The
 /// [`Translator`](crate::Translator) gives the same answers on any kernel
 /// through the fork-based or /proc method.
+///
+/// # Examples
+/// ```
+/// use pidfs::{Errno, NsType, PidFd, PidfdFlags, getpid, ns_get_pid_from_pidns};
+/// let ns = PidFd::open(getpid(), PidfdFlags::empty())?.namespace(NsType::Pid)?;
+/// match ns_get_pid_from_pidns(&ns, getpid()) {
+///     Ok(pid) => assert_eq!(pid, getpid()),
+///     Err(Errno::ENOTTY) => {} // before 6.11: see Translator
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 #[doc(alias = "NS_GET_PID_FROM_PIDNS")]
 pub fn ns_get_pid_from_pidns(ns: impl AsFd, pid: i32) -> Result<i32> {
     let ns = ns.as_fd();
@@ -378,6 +390,17 @@ impl NsType {
 /// # Kernel support
 /// 6.11 for the ioctl; the /proc fallback works on every kernel with pidfds
 /// (5.3), `time` namespaces need 5.6 and `pid_for_children` 4.12.
+///
+/// # Examples
+/// ```
+/// use pidfs::{NsType, PidFd, PidfdFlags, getpid, pidfd_get_namespace};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// // The ioctl on 6.11+, a race-free open of /proc/<pid>/ns/uts before.
+/// let uts = pidfd_get_namespace(&me, NsType::Uts)?;
+/// let link = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&uts)))?;
+/// assert!(link.to_string_lossy().starts_with("uts:["));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn pidfd_get_namespace(pidfd: impl AsFd, ns: NsType) -> Result<OwnedFd> {
     let pidfd = pidfd.as_fd();
     match sys::pidfd_get_ns(pidfd, ns.ioctl()) {

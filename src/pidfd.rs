@@ -43,6 +43,15 @@ pub const PIDFD_SELF_THREAD_GROUP: BorrowedFd<'static> = sentinel(raw::PIDFD_SEL
 ///
 /// # References
 /// pidfd_open(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{PidfdFlags, SignalFlags, getpid, pidfd_open, pidfd_send_signal};
+/// let me = pidfd_open(getpid(), PidfdFlags::empty())?;
+/// // Signal 0 sends nothing: it checks that the process is still there.
+/// pidfd_send_signal(&me, 0, None, SignalFlags::empty())?;
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 pub fn pidfd_open(pid: i32, flags: PidfdFlags) -> Result<OwnedFd> {
     sys::pidfd_open(pid, flags.bits())
 }
@@ -66,6 +75,17 @@ pub fn pidfd_open(pid: i32, flags: PidfdFlags) -> Result<OwnedFd> {
 ///
 /// # References
 /// pidfd_send_signal(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{Command, SigInfo, SignalFlags, pidfd_send_signal};
+/// let mut child = Command::new("sleep").arg("60").spawn()?;
+/// // SIGTERM with a caller-made siginfo (SI_QUEUE, as sigqueue(3) sends it).
+/// let info = SigInfo::new(15, -1).with_value(42);
+/// pidfd_send_signal(&child.pidfd, 15, Some(&info), SignalFlags::empty())?;
+/// assert_eq!(child.wait()?.signal(), Some(15));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn pidfd_send_signal(
     pidfd: impl AsFd,
     sig: i32,
@@ -205,6 +225,15 @@ impl PidFd {
     /// # Kernel support
     /// 6.9 for the identity (6.14 on 32-bit kernels); the fdinfo fallback
     /// on 5.3+.
+    ///
+    /// # Examples
+    /// ```
+    /// use pidfs::{PidFd, PidfdFlags, getpid};
+    /// let a = PidFd::open(getpid(), PidfdFlags::empty())?;
+    /// let b = PidFd::open(getpid(), PidfdFlags::empty())?;
+    /// assert!(a.same_process(&b)?); // two fds, one process
+    /// # Ok::<(), pidfs::Errno>(())
+    /// ```
     pub fn same_process(&self, other: &PidFd) -> Result<bool> {
         match (self.id(), other.id()) {
             (Ok(a), Ok(b)) => return Ok(a == b),
@@ -390,6 +419,18 @@ pub type ForeignRawFd = RawFd;
 ///
 /// # References
 /// pidfd_getfd(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{PidFd, PidfdFlags, getpid, pidfd_getfd};
+/// use std::os::fd::AsRawFd;
+/// let file = std::fs::File::open("/proc/self/status")?;
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// // The number is looked up in the target's fd table (here: our own).
+/// let copy = pidfd_getfd(&me, file.as_raw_fd())?;
+/// assert_ne!(copy.as_raw_fd(), file.as_raw_fd());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn pidfd_getfd(pidfd: impl AsFd, targetfd: ForeignRawFd) -> Result<OwnedFd> {
     let pidfd = pidfd.as_fd();
     sys::pidfd_getfd(pidfd, targetfd, 0)
@@ -409,6 +450,16 @@ pub fn pidfd_getfd(pidfd: impl AsFd, targetfd: ForeignRawFd) -> Result<OwnedFd> 
 ///
 /// # References
 /// ppoll(2), pidfd_open(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{Command, pidfd_poll};
+/// use std::time::Duration;
+/// let mut child = Command::new("true").spawn()?;
+/// assert!(pidfd_poll(&child.pidfd, Some(Duration::from_secs(10)))?, "exited");
+/// assert!(child.wait()?.success());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn pidfd_poll(pidfd: impl AsFd, timeout: Option<Duration>) -> Result<bool> {
     let pidfd = pidfd.as_fd();
     let mut fds = [raw::pollfd {

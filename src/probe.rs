@@ -41,6 +41,14 @@ impl Features {
     ///
     /// # Kernel support
     /// Any kernel: a missing feature is `false`, never an error.
+    ///
+    /// # Examples
+    /// ```
+    /// let features = pidfs::Features::probe();
+    /// for (name, available, since) in features.table() {
+    ///     println!("{name:32} {:3} (Linux {since})", if available { "yes" } else { "no" });
+    /// }
+    /// ```
     pub fn probe() -> Features {
         let mut f = Features::default();
         let Ok(pidfd) = sys::pidfd_open(sys::getpid(), 0) else {
@@ -119,6 +127,12 @@ impl KernelRelease {
     ///
     /// # Kernel support
     /// Every kernel.
+    ///
+    /// # Examples
+    /// ```
+    /// let release = pidfs::KernelRelease::get();
+    /// assert!(release.as_str().chars().next().is_some_and(|c| c.is_ascii_digit()));
+    /// ```
     pub fn get() -> KernelRelease {
         let mut u = raw::new_utsname {
             sysname: [0; 65],

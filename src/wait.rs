@@ -203,6 +203,15 @@ impl TryFrom<std::process::ExitStatus> for WaitStatus {
 ///
 /// # References
 /// waitid(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{Command, WaitOptions, WaitStatus, pidfd_wait};
+/// let child = Command::new("sh").args(["-c", "exit 3"]).spawn()?;
+/// let status = pidfd_wait(&child.pidfd, WaitOptions::EXITED)?;
+/// assert_eq!(status, Some(WaitStatus::Exited(3)));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn pidfd_wait(pidfd: impl AsFd, options: WaitOptions) -> Result<Option<WaitStatus>> {
     let pidfd = pidfd.as_fd();
     let mut info = raw::siginfo_t::zeroed();

@@ -190,6 +190,18 @@ pub fn name_to_handle_at_into(
 ///
 /// # References
 /// name_to_handle_at(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{AtFlags, Errno, name_to_handle_at};
+/// let root = std::fs::File::open("/")?;
+/// match name_to_handle_at(&root, c"proc", AtFlags::empty()) {
+///     Ok((fh, _mount_id)) => assert!(fh.as_bytes().len() <= pidfs::MAX_HANDLE_SZ),
+///     Err(Errno::EOPNOTSUPP | Errno::ENOENT) => {} // not every filesystem can
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn name_to_handle_at(
     dirfd: impl AsFd,
     path: &CStr,

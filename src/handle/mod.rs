@@ -68,6 +68,22 @@ pub const FD_PIDFS_ROOT: BorrowedFd<'static> = sentinel(raw::FD_PIDFS_ROOT);
 ///
 /// # References
 /// name_to_handle_at(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{Errno, OFlags, PidFd, PidfdFlags, getpid, pidfd_from_handle, pidfd_to_handle};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// match pidfd_to_handle(&me) {
+///     Ok(handle) => {
+///         // 16 bytes (or 32 hex digits) to store anywhere, then back to a pidfd.
+///         let again = PidFd::from(pidfd_from_handle(&handle, OFlags::empty())?);
+///         assert!(again.same_process(&me)?);
+///     }
+///     Err(Errno::EOPNOTSUPP) => {} // no pidfs file handles before 6.14
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 pub fn pidfd_to_handle(pidfd: impl AsFd) -> Result<PidfsHandle> {
     let pidfd = pidfd.as_fd();
     let mut fh = FileHandle::default();
@@ -130,6 +146,17 @@ pub(crate) fn pidfd_from_handle_via_own_pidfd(
 ///
 /// # References
 /// open_by_handle_at(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{Errno, OFlags, PidfsHandle, pidfd_from_handle};
+/// // An id that no process has: refused, never another process.
+/// let nobody = PidfsHandle::from_id(u64::MAX);
+/// assert!(matches!(
+///     pidfd_from_handle(&nobody, OFlags::empty()),
+///     Err(Errno::ESTALE | Errno::EOPNOTSUPP | Errno::EBADF)
+/// ));
+/// ```
 pub fn pidfd_from_handle(handle: &PidfsHandle, flags: OFlags) -> Result<OwnedFd> {
     let fh = handle.to_file_handle();
     let flags = flags | OFlags::CLOEXEC;

@@ -106,6 +106,19 @@ pub enum Forked {
 ///
 /// # References
 /// clone(2), clone3(2)
+///
+/// # Examples
+/// ```
+/// use pidfs::{CloneFlags, Forked, WaitOptions, WaitStatus, exit_group, fork_pidfd};
+/// // SAFETY: the child makes one raw syscall and ends.
+/// match unsafe { fork_pidfd(CloneFlags::empty()) }? {
+///     Forked::Child => exit_group(7),
+///     Forked::Parent { pidfd, .. } => {
+///         assert_eq!(pidfd.wait(WaitOptions::EXITED)?, Some(WaitStatus::Exited(7)));
+///     }
+/// }
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 pub unsafe fn fork_pidfd(flags: CloneFlags) -> Result<Forked> {
     if !CloneFlags::all().contains(flags) {
         return Err(Errno::EINVAL);

@@ -106,6 +106,22 @@ pub const DEFAULT_FORK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Translates pids between the caller's pid namespace and another one, by
 /// one [`Method`]; see the [module docs](self) for the error contract all
 /// methods share.
+///
+/// # Examples
+/// ```
+/// use pidfs::{Errno, NsType, PidFd, PidfdFlags, Translator, getpid};
+/// let me = PidFd::open(getpid(), PidfdFlags::empty())?;
+/// let own_ns = me.namespace(NsType::Pid)?;
+/// let t = Translator::new(); // the nsfs ioctls on 6.11+, else the fork method
+/// match t.pid_in_pidns(&own_ns, getpid()) {
+///     // In our own pid namespace every pid is itself.
+///     Ok(pid) => assert_eq!(pid, getpid()),
+///     // The fork method needs CAP_SYS_ADMIN to setns, even into our own.
+///     Err(Errno::EPERM) => {}
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), pidfs::Errno>(())
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Translator {
     method: Method,
