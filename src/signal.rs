@@ -225,7 +225,9 @@ pub fn sigprocmask(how: SigmaskHow, set: Option<&SigSet>) -> Result<SigSet> {
 /// `rt_sigtimedwait_time64` (5.1).
 ///
 /// # Example
-/// ```
+/// (Its own process: `kill` is process-directed, and in the harness's
+/// process another thread, without the signal blocked, could take it.)
+/// ```standalone_crate
 /// use pidfs::{SigSet, SigmaskHow, sigprocmask, sigtimedwait, Errno};
 /// use std::time::Duration;
 /// let set = SigSet::of(&[pidfs::raw::SIGUSR2]).unwrap();

@@ -30,7 +30,9 @@ bitflags::bitflags! {
 /// 2.6.27 (`signalfd4`).
 ///
 /// # Example
-/// ```
+/// (Its own process: `kill` is process-directed, and in the harness's
+/// process another thread, without the signal blocked, could take it.)
+/// ```standalone_crate
 /// use pidfs::{SfdFlags, SigSet, SigmaskHow, signalfd, signalfd_read, sigprocmask};
 /// let set = SigSet::of(&[pidfs::raw::SIGUSR1]).unwrap();
 /// let old = sigprocmask(SigmaskHow::Block, Some(&set)).unwrap();
