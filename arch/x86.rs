@@ -7,7 +7,9 @@
 //! is `call <entry>`: the entry is either `__kernel_vsyscall` or
 //! [`int80_entry`], a two-instruction `int 0x80; ret` stub. The entry is
 //! found once (`PR_GET_AUXV` on 6.4+, else `/proc/self/auxv`, else the stub)
-//! and cached in an atomic; no libc is involved.
+//! and cached in an atomic; no libc is involved. A program on the `rt`
+//! runtime has it from the aux vector `_start` read, before its first
+//! syscall (`set_entry_from_auxv`).
 //!
 //! Rust's `asm!` cannot name esi or ebp as operands (LLVM reserves them), so
 //! the 4-argument form swaps esi in and out with `xchg`, and the 5- and
@@ -59,6 +61,35 @@ pub(crate) fn entry() -> usize {
 /// True when syscalls go through the vDSO's `__kernel_vsyscall`.
 pub(crate) fn uses_vdso() -> bool {
     entry() != int80_entry()
+}
+
+/// Records the entry from the aux vector that `rt`'s `_start` found on the
+/// initial stack (`AT_SYSINFO`, or the `int 0x80` stub when the kernel
+/// passes none, as with `vdso32=0`), before the program's first syscall.
+/// Without it the first syscall would resolve the entry itself, through
+/// `int 0x80`, and a PID 1 on a kernel before 6.4 (no `PR_GET_AUXV`) with
+/// /proc not yet mounted would stay on the stub for good.
+///
+/// # Safety
+/// `auxv` points at the process's aux vector: `(type, value)` pairs of
+/// `usize` up to `AT_NULL`.
+#[cfg(feature = "rt")]
+pub(crate) unsafe fn set_entry_from_auxv(auxv: *const usize) {
+    let mut found = int80_entry();
+    let mut p = auxv;
+    loop {
+        // SAFETY: the caller's vector; `p` stays at or before its AT_NULL.
+        let (t, v) = unsafe { (*p, *p.add(1)) };
+        if t == AT_NULL as usize {
+            break;
+        }
+        if t == AT_SYSINFO as usize && v != 0 {
+            found = v;
+        }
+        // SAFETY: AT_NULL not reached, so the next pair is in the vector.
+        p = unsafe { p.add(2) };
+    }
+    ENTRY.store(found, Ordering::Relaxed);
 }
 
 const AT_NULL: u32 = 0;

@@ -9,15 +9,26 @@
 # is checked line by line (ci/kminit.py); one summary line per boot:
 #   minit <kernel> <version> <arch> <build>: ok | FAILED: <what is missing>
 #
+# Builds: `nolibc` (examples/nolibc's minit on pidfs's `rt` runtime: no C
+# library at all) on every kernel; the std build of examples/minit.rs on one
+# kernel per arch: `musl` (x86_64, i686, aarch64: the musl targets) or, on
+# armhf and riscv64, where rustup has no musl target, `glibc` (the glibc
+# target linked fully static by Debian's cross gcc, +crt-static).
+# On i386 minit also logs its syscall entry (vDSO or int 0x80), checked per
+# guest: the no-libc build enters through the vDSO from its first syscall
+# wherever the kernel has one (not on i386-6.1-int80, booted vdso32=0).
+#
 # usage: bash ci/kernels-minit.sh [options]
 #   --only NAMES   comma-separated kernel names or globs (as ci/kernels.sh)
 #   --jobs N       guests booted in parallel (default 2)
 #   --builds LIST  nolibc,musl (default both: the no-libc build on every
-#                  kernel, the musl build on one kernel per arch)
+#                  kernel, the std build, musl or static glibc, on one
+#                  kernel per arch)
 #   --broken       boot a deliberately broken minit (built with
 #                  MINIT_BROKEN=1: it forgets to reap orphans); the run
 #                  must FAIL
-#   --boot-timeout S  per guest (default 240)
+#   --boot-timeout S  per guest (default 240; x2 on armhf and riscv64,
+#                  emulated more slowly)
 # Exit status: 0 only if every boot passed every check.
 set -euo pipefail
 
@@ -38,34 +49,49 @@ while [ $# -gt 0 ]; do
     *) echo "kernels-minit.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+T0=$(date +%s)
 log() { echo "kernels-minit.sh: $*" >&2; }
+# shellcheck source=ci/kqemu.sh
+. "$CI/kqemu.sh"
 mkdir -p "$LOGDIR" "$BUILD"
 
-# The kernels: ci/kernels.sh's matrix (its --list), those of an arch with an
-# rt entry point; fetched into the shared cache by kernels.sh if missing.
+# The kernels: ci/kernels.sh's matrix (its --list: name first, a variant's
+# kernel command line words after "  + "), fetched into the shared cache by
+# kernels.sh if missing.
 only_args=(); [ -n "$ONLY" ] && only_args=(--only "$ONLY")
-mapfile -t ROWS < <(bash "$CI/kernels.sh" --list "${only_args[@]}" | awk '{print $1}')
 SEL=()
-for name in "${ROWS[@]}"; do
-  case ${name%%-*} in
-    amd64|i386|arm64) SEL+=("$name") ;;
-    *) log "$name: no rt entry point for this architecture yet (not booted)" ;;
-  esac
-done
+declare -A VARIANT=()
+while IFS= read -r line; do
+  name=${line%% *}
+  SEL+=("$name")
+  [[ $line == *"  + "* ]] && VARIANT[$name]=${line#*  + }
+done < <(bash "$CI/kernels.sh" --list "${only_args[@]}")
 missing=(); for n in "${SEL[@]}"; do [ -s "$KDIR/$n/vmlinuz" ] || missing+=("$n"); done
 if [ ${#missing[@]} -gt 0 ]; then
   bash "$CI/kernels.sh" --download-only --only "$(IFS=,; echo "${missing[*]}")"
 fi
 
-triple() { case $1 in amd64) echo x86_64 ;; i386) echo i686 ;; arm64) echo aarch64 ;; esac; }
-# The kernel that also boots the musl build, per arch.
-musl_kernel() { case $1 in amd64) echo amd64-6.12 ;; i386) echo i386-6.1 ;; arm64) echo arm64-6.12 ;; esac; }
+# Per Debian arch: the Rust arch, the target (the no-libc build and the std
+# build use the same one), the std build's name, the kernel that also boots
+# the std build, and how much slower its guests run (the boot timeout is
+# multiplied by it).
+declare -A RARCH=([amd64]=x86_64 [i386]=i686 [arm64]=aarch64 [armhf]=armv7 [riscv64]=riscv64)
+declare -A TRIPLE=([x86_64]=x86_64-unknown-linux-musl [i686]=i686-unknown-linux-musl
+  [aarch64]=aarch64-unknown-linux-musl [armv7]=armv7-unknown-linux-gnueabihf
+  [riscv64]=riscv64gc-unknown-linux-gnu)
+declare -A STDB=([x86_64]=musl [i686]=musl [aarch64]=musl [armv7]=glibc [riscv64]=glibc)
+declare -A STD_KERNEL=([amd64]=amd64-6.12 [i386]=i386-6.1 [arm64]=arm64-6.12
+  [armhf]=armhf-6.12 [riscv64]=riscv64-6.12)
+declare -A SLOW=([amd64]=1 [i386]=1 [arm64]=1 [armhf]=2 [riscv64]=2)
+# The glibc targets' std build: Debian's cross gcc links it static.
+declare -A CROSS_CC=([armv7]=arm-linux-gnueabihf-gcc [riscv64]=riscv64-linux-gnu-gcc)
+declare -A CROSS_STRIP=([armv7]=arm-linux-gnueabihf-strip [riscv64]=riscv64-linux-gnu-strip)
 
 # ---------------------------------------------------------------- builds
 declare -A NEED=()
-for n in "${SEL[@]}"; do NEED[$(triple "${n%%-*}")]=1; done
+for n in "${SEL[@]}"; do NEED[${RARCH[${n%%-*}]}]=1; done
 for a in "${!NEED[@]}"; do
-  t=$a-unknown-linux-musl
+  t=${TRIPLE[$a]}
   rustup target list --installed 2>/dev/null | grep -qx "$t" || rustup target add "$t" >&2
   if [[ $BUILDS == *nolibc* ]]; then
     log "building the no-libc minit for $a${BROKEN:+ (broken=$BROKEN)}"
@@ -75,12 +101,21 @@ for a in "${!NEED[@]}"; do
     cp "$BUILD/nolibc/$t/release/minit" "$BUILD/minit-nolibc-$a"
   fi
   if [[ $BUILDS == *musl* ]]; then
-    log "building the musl (std) minit for $a"
-    (cd "$ROOT" && RUSTFLAGS= CARGO_TARGET_DIR=$BUILD/musl \
-      cargo build -q --release --target "$t" --example minit) 2>"$LOGDIR/build-musl-$a.log" || {
-      tail -n 30 "$LOGDIR/build-musl-$a.log" >&2; exit 1; }
-    cp "$BUILD/musl/$t/release/examples/minit" "$BUILD/minit-musl-$a"
-    strip "$BUILD/minit-musl-$a" 2>/dev/null || llvm-strip "$BUILD/minit-musl-$a" 2>/dev/null || true
+    b=${STDB[$a]}
+    log "building the $b (std) minit for $a"
+    # RUSTFLAGS (even empty) replaces .cargo/config.toml's, whose `--cfg
+    # qemu` is for qemu-user runs; the glibc targets need +crt-static.
+    flags=""; envs=()
+    if [ -n "${CROSS_CC[$a]:-}" ]; then
+      flags="-C target-feature=+crt-static"
+      tu=$(echo "$t" | tr 'a-z-' 'A-Z_')
+      envs=("CARGO_TARGET_${tu}_LINKER=${CROSS_CC[$a]}")
+    fi
+    (cd "$ROOT" && env "${envs[@]}" RUSTFLAGS="$flags" CARGO_TARGET_DIR=$BUILD/std \
+      cargo build -q --release --target "$t" --example minit) 2>"$LOGDIR/build-$b-$a.log" || {
+      tail -n 30 "$LOGDIR/build-$b-$a.log" >&2; exit 1; }
+    cp "$BUILD/std/$t/release/examples/minit" "$BUILD/minit-$b-$a"
+    "${CROSS_STRIP[$a]:-strip}" "$BUILD/minit-$b-$a" 2>/dev/null || llvm-strip "$BUILD/minit-$b-$a" 2>/dev/null || true
   fi
 done
 
@@ -92,13 +127,16 @@ flaky: /init --service flaky 700 3
 driver: /init --service driver 8000 8000
 CONF
 
-BOOTS=()   # "name|build"
-for n in "${SEL[@]}"; do
-  arch=${n%%-*}
-  [[ $BUILDS == *nolibc* ]] && BOOTS+=("$n|nolibc")
-  [[ $BUILDS == *musl* ]] && [ "$(musl_kernel "$arch")" = "$n" ] && BOOTS+=("$n|musl")
+BOOTS=()   # "name|build", the slowly emulated arches first (the longest boots)
+for slow in 2 1; do
+  for n in "${SEL[@]}"; do
+    arch=${n%%-*}
+    [ "${SLOW[$arch]}" = $slow ] || continue
+    [[ $BUILDS == *nolibc* ]] && BOOTS+=("$n|nolibc")
+    [[ $BUILDS == *musl* ]] && [ "${STD_KERNEL[$arch]}" = "$n" ] && BOOTS+=("$n|${STDB[${RARCH[$arch]}]}")
+  done
 done
-for b in nolibc musl; do
+for b in nolibc musl glibc; do
   for a in "${!NEED[@]}"; do
     [ -f "$BUILD/minit-$b-$a" ] || continue
     python3 "$CI/mkinitramfs.py" "$BUILD/initrd-$b-$a.cpio.gz" "$BUILD/minit-$b-$a" "etc/minit.conf=$BUILD/minit.conf"
@@ -107,18 +145,15 @@ done
 
 # ---------------------------------------------------------------- boots
 Q=(-m 512 -smp 2 -nographic -no-reboot -nic none)
-APPEND="quiet panic=-1"
 boot() { # boot NAME BUILD
-  local name=$1 b=$2 arch=${1%%-*} a k cmd logf
-  a=$(triple "$arch"); k=$KDIR/$name/vmlinuz; logf=$LOGDIR/$name-$b.log
-  local initrd=$BUILD/initrd-$b-$a.cpio.gz
-  case $arch in
-    amd64) cmd=(qemu-system-x86_64 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$initrd" -append "console=ttyS0 $APPEND") ;;
-    i386)  cmd=(qemu-system-i386 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$initrd" -append "console=ttyS0 $APPEND") ;;
-    arm64) cmd=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on "${Q[@]}" -kernel "$k" -initrd "$initrd" -append "console=ttyAMA0 $APPEND") ;;
-  esac
+  local name=$1 b=$2 arch=${1%%-*} a k logf to
+  a=${RARCH[$arch]}; k=$KDIR/$name/vmlinuz; logf=$LOGDIR/$name-$b.log
+  to=$(( BOOT_TIMEOUT * SLOW[$arch] ))
+  # A variant's words (i386-6.1-int80: vdso32=0) as in ci/kernels.sh.
+  kqemu_cmd "$arch" "$k" "$BUILD/initrd-$b-$a.cpio.gz" "quiet panic=-1${VARIANT[$name]:+ ${VARIANT[$name]}}" "${Q[@]}"
   local rc=0 t0; t0=$(date +%s)
-  timeout -k 10 "$BOOT_TIMEOUT" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+  printf '%q ' "${KQEMU_CMD[@]}" > "$LOGDIR/$name-$b.cmd"
+  timeout -k 10 "$to" "${KQEMU_CMD[@]}" </dev/null >"$logf" 2>&1 || rc=$?
   echo "$rc" > "$LOGDIR/$name-$b.rc"
   log "  $name $b: qemu rc=$rc in $(( $(date +%s) - t0 ))s"
 }
@@ -139,5 +174,6 @@ for row in "${BOOTS[@]}"; do
   python3 "$CI/kminit.py" "$LOGDIR/$n-$b.log" "$n" "$(cat "$KDIR/$n/version")" "${n%%-*}" "$b" \
     "$(cat "$LOGDIR/$n-$b.rc" 2>/dev/null || echo 255)" || fail=1
 done
+echo "timing: $(( $(date +%s) - T0 ))s for ${#BOOTS[@]} boots ($JOBS at a time), builds included"
 echo "logs: $LOGDIR"
 exit $fail

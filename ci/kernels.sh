@@ -141,6 +141,8 @@ T0=$(date +%s.%N)
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 log() { echo "kernels.sh: $*" >&2; }
+# shellcheck source=ci/kqemu.sh
+. "$CI/kqemu.sh"
 
 # ---------------------------------------------------------------- selection
 SEL=()
@@ -606,20 +608,7 @@ boot() { # boot ROW
   IFS="|" read -r name suites flavour darch variant <<<"$1"
   local logf=$LOGDIR/$name.log k=$KDIR/$name/vmlinuz i=${INITRD[$darch]} cmd ap
   ap=$(append "$darch" "$variant" "$name")
-  case $darch in
-    amd64) cmd=(qemu-system-x86_64 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$i"
-                -append "console=ttyS0 $ap") ;;
-    i386)  cmd=(qemu-system-i386 -accel tcg -cpu max -M q35 "${Q[@]}" -kernel "$k" -initrd "$i"
-                -append "console=ttyS0 $ap") ;;
-    arm64) cmd=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on "${Q[@]}" -kernel "$k" -initrd "$i"
-                -append "console=ttyAMA0 $ap") ;;
-    # armmp-lpae needs a core with LPAE: cortex-a15 (ARMv7-A, what armhf code targets).
-    armhf) cmd=(qemu-system-arm -M virt -cpu cortex-a15 "${Q[@]}" -kernel "$k" -initrd "$i"
-                -append "console=ttyAMA0 $ap") ;;
-    # The default -bios is OpenSBI; Debian's riscv64 vmlinuz (an EFI/Image) boots from it.
-    riscv64) cmd=(qemu-system-riscv64 -M virt "${Q[@]}" -kernel "$k" -initrd "$i"
-                -append "console=ttyS0 $ap") ;;
-  esac
+  kqemu_cmd "$darch" "$k" "$i" "$ap" "${Q[@]}"; cmd=("${KQEMU_CMD[@]}")
   local t0 rc=0; t0=$(now)
   printf '%q ' "${cmd[@]}" > "$LOGDIR/$name.cmd"
   timeout -k 10 "$(boot_timeout "$darch" "$name")" "${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?

@@ -38,6 +38,8 @@ command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static)
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 command -v qemu-system-riscv64 >/dev/null || need_apt+=(qemu-system-misc)
+# ci/nolibc.sh checks the i686 no-libc program's first syscall with strace.
+command -v strace >/dev/null || need_apt+=(strace)
 if [ ! -e /usr/lib32/libc.a ] && [ ! -e /usr/lib/i386-linux-gnu/libc.a ]; then need_apt+=(libc6-dev-i386); fi
 # Cross C toolchains: static armv7/riscv64 test binaries link with them;
 # aarch64's builds the C baseline for the aarch64 benches. Debian's cross
@@ -67,6 +69,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     case $p in
       qemu-*) apt-get install -y -q=2 -t "${codename}-backports" --no-install-recommends "$p" ;;
       libc6-dev-i386) apt-get install -y -q=2 libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev" ;;
+      strace) apt-get install -y -q=2 --no-install-recommends strace ;;
       gcc-*|libc6-dev-*-cross) apt-get install -y -q=2 --no-install-recommends "$p" ;;
     esac
   done

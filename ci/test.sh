@@ -69,7 +69,7 @@ cargo run -q -p pidfs-async-wait
 step "downstream crate (ci/downstream.sh: pidfs by path, no libc; x86_64 and i686)"
 bash ci/downstream.sh
 
-step "no-libc programs: the rt recipe on 3 targets (ci/nolibc.sh)"
+step "no-libc programs: the rt recipe on 5 targets (ci/nolibc.sh)"
 bash ci/nolibc.sh 2>&1 | tee "$logs/nolibc.log"
 
 run_tests() { # name target [extra cargo args]

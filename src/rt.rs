@@ -1,7 +1,8 @@
 //! A program runtime for binaries that link no C library at all (the
-//! `rt` feature): the process entry `_start` for x86_64, i386 and aarch64,
-//! `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp`/`strlen`, a panic handler (without
-//! `std`), and the arguments, environment and aux vector.
+//! `rt` feature): the process entry `_start` for x86_64, i386, aarch64,
+//! 32-bit ARM and riscv64, `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp`/
+//! `strlen`, a panic handler (without `std`), and the arguments,
+//! environment and aux vector.
 //!
 //! # The recipe
 //!
@@ -41,7 +42,21 @@
 //!
 //! Build for `x86_64-unknown-linux-musl`, `i686-unknown-linux-musl` or
 //! `aarch64-unknown-linux-musl` (only for their `core`: nothing of musl is
-//! linked). The result is a static, non-PIE ELF with no interpreter and no
+//! linked), or for `armv7-unknown-linux-gnueabihf` (also
+//! `thumbv7neon-unknown-linux-gnueabihf`) and `riscv64gc-unknown-linux-gnu`,
+//! which have no musl target in rustup and need none (again only `core`;
+//! nothing of glibc is linked). Those two link with the cross gcc as the
+//! driver for GNU ld (`-nostdlib` keeps crt1, libc and libgcc out), or with
+//! `rust-lld` like the others:
+//!
+//! ```toml
+//! # .cargo/config.toml, in addition
+//! [target.armv7-unknown-linux-gnueabihf]
+//! linker = "arm-linux-gnueabihf-gcc"
+//! [target.riscv64gc-unknown-linux-gnu]
+//! linker = "riscv64-linux-gnu-gcc"
+//! ```
+//! The result is a static, non-PIE ELF with no interpreter and no
 //! dynamic section: `_start` (arch/start/) reads `argc`/`argv`/`envp`/
 //! `auxv` from the initial stack, calls the C-ABI `main` that
 //! [`rt_main!`](crate::rt_main) defines, and `exit_group`s with its value.
@@ -53,6 +68,15 @@
 //!   prints its location to fd 2 and exits with 101.
 //! - Nothing allocates: there is no `#[global_allocator]`; a program that
 //!   needs `alloc` brings its own.
+//! - i386: `_start` hands the aux vector's `AT_SYSINFO` to the syscall
+//!   layer before `main`, so every syscall, the first included, enters
+//!   through the vDSO's `__kernel_vsyscall` (`int 0x80` only where the
+//!   kernel maps no 32-bit vDSO: `pidfs::i386::uses_vdso()` says which).
+//! - riscv64: `_start` loads `gp` from `__global_pointer$` (as crt1 does),
+//!   which GNU ld's relaxation relies on.
+//! - 32-bit ARM: the precompiled `core` names the EHABI personality routines
+//!   (`__aeabi_unwind_cpp_pr0`..`2`, `rust_eh_personality`) in its unwind
+//!   index; `rt` defines them as traps, since nothing unwinds.
 //!
 //! With the `std` feature also on (the default), std provides the entry,
 //! the panic handler and the memory functions: `rt` then defines none of

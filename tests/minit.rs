@@ -301,9 +301,10 @@ fn last<'a>(log: &'a str, prefix: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no '{prefix}' in\n{log}"))
 }
 
-/// A started process's identity: its 64-bit id, or before 6.9 (no pidfs,
-/// `id=-`) its pid in minit's fresh namespace, where pids are not reused
-/// this soon.
+/// A started process's identity: its 64-bit id, or where there is none
+/// (`id=-`: before 6.9, and on a 32-bit kernel without handles, whose
+/// 32-bit pidfs inode numbers `pidfd_id` refuses) its pid in minit's fresh
+/// namespace, where pids are not reused this soon.
 fn ident(line: &str) -> String {
     match kv(line, "id") {
         "-" => format!("pid {}", kv(line, "pid")),

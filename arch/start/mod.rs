@@ -21,6 +21,8 @@
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "x86", path = "x86.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
+#[cfg_attr(target_arch = "arm", path = "arm.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "riscv64.rs")]
 mod imp;
 
 #[cfg(not(feature = "std"))]
@@ -63,6 +65,10 @@ unsafe extern "C" fn entry(sp: *mut usize) -> ! {
         ARGV.store(argv, Ordering::Relaxed);
         ENVP.store(envp, Ordering::Relaxed);
         AUXV.store(auxv, Ordering::Relaxed);
+        // i386: the vDSO's syscall entry (AT_SYSINFO) before the first
+        // syscall, which would otherwise go through `int 0x80`.
+        #[cfg(target_arch = "x86")]
+        crate::arch::set_entry_from_auxv(auxv);
         let code = main(argc as i32, argv, envp);
         crate::arch::syscall1_noreturn(crate::arch::__NR_exit_group, crate::arch::Arg::int(code))
     }

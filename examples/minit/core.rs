@@ -635,12 +635,18 @@ impl<'a> Init<'a> {
             };
             let id = pidfd.id().ok();
             // Never adopt one process twice (a corrupt or replayed state).
+            // By the 64-bit id where it came from a handle; without handles
+            // (before 6.14) by pid: every child here is alive and pinned by
+            // its pidfd, so equal pids are one process, while the id is then
+            // statx's inode number, only 32 bits and reused on a 32-bit
+            // kernel (armhf 6.12 gives each restarted service its
+            // predecessor's number).
             let dup = (0..self.n).any(|k| {
                 self.services[k]
                     .child
                     .as_ref()
-                    .is_some_and(|r| match (id, r.id) {
-                        (Some(a), Some(b)) => a == b,
+                    .is_some_and(|r| match (via, id, r.id) {
+                        ("handle", Some(a), Some(b)) => a == b,
                         _ => r.pid == pid,
                     })
             });
@@ -974,6 +980,17 @@ pub fn run<'a>(init: &mut Init<'a>, args: &[&'a CStr]) -> ! {
             init.start(i);
         }
     }
+    // i386: how this process enters the kernel (the vDSO's
+    // `__kernel_vsyscall` or `int 0x80`), which the kernel matrix checks.
+    #[cfg(target_arch = "x86")]
+    say!(
+        "minit: syscall entry={}",
+        if pidfs::i386::uses_vdso() {
+            "vdso"
+        } else {
+            "int80"
+        }
+    );
     say!(
         "minit: ready pid={} services={}",
         pidfs::getpid(),

@@ -1,8 +1,8 @@
 //! The smallest complete no-libc program on pidfs's `rt` runtime: prints
 //! its arguments, checks its environment and aux vector, and tests the
 //! runtime's memory functions. `nostd-hello [args...]` exits 0 when every
-//! check passed (ci/nolibc.sh runs it on x86_64, i686 and, under
-//! qemu-user, aarch64).
+//! check passed (ci/nolibc.sh runs it on x86_64 and i686 and, under
+//! qemu-user, on aarch64, armv7 and riscv64).
 #![no_std]
 #![no_main]
 
@@ -139,6 +139,22 @@ fn main(args: rt::Args) -> i32 {
         "auxv AT_RANDOM",
         rt::auxv(25).is_some_and(|p| p != 0),
     );
+    // i386: `_start` handed the aux vector's AT_SYSINFO (the vDSO's
+    // `__kernel_vsyscall`) to the syscall layer before `main`, so every
+    // syscall, the first included, enters through it; with no AT_SYSINFO
+    // (a kernel booted with vdso32=0) they all take `int 0x80`.
+    #[cfg(target_arch = "x86")]
+    {
+        let sysinfo = rt::auxv(32); // AT_SYSINFO
+        let vdso = pidfs::i386::uses_vdso();
+        let _ = writeln!(out, "i386 AT_SYSINFO={sysinfo:x?} uses_vdso={vdso}");
+        check(
+            &mut out,
+            &mut fails,
+            "i386 syscalls through AT_SYSINFO's entry",
+            vdso == sysinfo.is_some_and(|v| v != 0),
+        );
+    }
     mem_checks(&mut out, &mut fails);
     let _ = writeln!(out, "pid={} fails={fails}", pidfs::getpid());
     out.flush();
