@@ -289,7 +289,7 @@ pub(crate) fn check_pidns(ns: BorrowedFd<'_>) -> Result<()> {
                 return Err(Errno::EINVAL);
             }
             let mut path = PathBuf::new();
-            path.push(b"/proc/self/fd/");
+            path.push(b"/proc/thread-self/fd/");
             path.push_u32(ns.as_raw_fd() as u32);
             let mut link = [0u8; 64];
             match sys::readlinkat(fd_cwd(), path.as_cstr()?, &mut link) {
