@@ -27,14 +27,22 @@ pub(crate) fn open_cwd(path: &CStr, flags: u32, mode: u32) -> Result<OwnedFd> {
 }
 
 /// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
+/// `O_LARGEFILE` is added except with `O_PATH`, which `openat2` takes only
+/// with `O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC` (`EINVAL` otherwise: a 32-bit
+/// caller's `O_LARGEFILE` is a real bit).
 pub(crate) fn openat2(
     dirfd: BorrowedFd<'_>,
     path: &CStr,
     flags: u32,
     resolve: u64,
 ) -> Result<OwnedFd> {
+    let large = if flags & raw::O_PATH == 0 {
+        raw::O_LARGEFILE
+    } else {
+        0
+    };
     let how = raw::open_how {
-        flags: u64::from(flags | raw::O_LARGEFILE),
+        flags: u64::from(flags | large),
         mode: 0,
         resolve,
     };
