@@ -63,6 +63,35 @@ fn timespec(d: Duration) -> raw::__kernel_timespec {
     }
 }
 
+/// One overall deadline for a `ppoll` loop that retries on `EINTR`: the
+/// timeout of each wait is the time left on `CLOCK_MONOTONIC`, so signals
+/// that keep interrupting the wait cannot stretch it, even where the time
+/// left is not written back (qemu-user leaves the timeout untouched on
+/// `EINTR`). Without a clock (it cannot fail) the kernel's written-back
+/// countdown is all there is.
+struct Deadline {
+    at: Option<Duration>,
+    ts: raw::__kernel_timespec,
+}
+
+impl Deadline {
+    fn after(d: Duration) -> Deadline {
+        Deadline {
+            at: sys::clock_monotonic().ok().map(|now| now.saturating_add(d)),
+            ts: timespec(d),
+        }
+    }
+    /// The timeout for the next `ppoll`.
+    fn left(&mut self) -> &mut raw::__kernel_timespec {
+        if let Some(at) = self.at
+            && let Ok(now) = sys::clock_monotonic()
+        {
+            self.ts = timespec(at.saturating_sub(now));
+        }
+        &mut self.ts
+    }
+}
+
 /// One fork-based translation with the caller's `timeout`.
 pub(super) fn translate(ns: BorrowedFd<'_>, pid: i32, dir: Dir, timeout: Duration) -> Result<i32> {
     fork_translate(ns, pid, dir, timeout, Stall::No, &mut |_| {})
@@ -186,7 +215,7 @@ fn wait_answer(
     child: BorrowedFd<'_>,
     backstop: Duration,
 ) -> core::result::Result<Result<i32>, Backstop> {
-    let mut ts = timespec(backstop);
+    let mut deadline = Deadline::after(backstop);
     loop {
         let mut fds = [
             raw::pollfd {
@@ -200,7 +229,7 @@ fn wait_answer(
                 revents: 0,
             },
         ];
-        match sys::ppoll_countdown(&mut fds, &mut ts) {
+        match sys::ppoll_countdown(&mut fds, deadline.left()) {
             Ok(0) => return Err(Backstop),
             Ok(_) => {}
             Err(Errno::EINTR) => continue,
@@ -317,14 +346,14 @@ fn helper(
     // is unbounded and the caller's backstop is what bounds the call.
     let g_fd = sys::pidfd_open(g, 0).ok();
     if let Some(pidfd) = &g_fd {
-        let mut ts = timespec(timeout);
+        let mut deadline = Deadline::after(timeout);
         let exited = loop {
             let mut fds = [raw::pollfd {
                 fd: pidfd.as_raw_fd(),
                 events: raw::POLLIN,
                 revents: 0,
             }];
-            match sys::ppoll_countdown(&mut fds, &mut ts) {
+            match sys::ppoll_countdown(&mut fds, deadline.left()) {
                 Ok(0) => break false,
                 Ok(_) => break true,
                 Err(Errno::EINTR) => continue,
