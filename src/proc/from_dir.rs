@@ -156,7 +156,10 @@ fn open_checked(
 ) -> Result<Check> {
     let pidfd = match pidfd_open(ours, PidfdFlags::empty()) {
         Ok(fd) => fd,
-        Err(Errno::ESRCH) => {
+        // No process with that number here: none at all (ESRCH), or a
+        // thread that is not a thread-group leader (ENOENT on 6.18,
+        // EINVAL before; qemu-user's own threads are such tasks).
+        Err(Errno::ESRCH | Errno::ENOENT | Errno::EINVAL) => {
             return if procfs::dir_alive(procfd) {
                 Ok(Check::Other)
             } else {
