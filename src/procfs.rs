@@ -8,9 +8,16 @@
 //! used for any work — opening `/proc/<pid>/...`, reading a file there — as
 //! long as the process is seen alive (not yet reaped) *afterwards*: then it
 //! held the pid the whole time and the work concerned it and no other.
-//! [`pinned`] is that rule, the one place it is written; `proc.rs`, the
+//! [`pinned`] is that rule, the one place it is written; `proc/`, the
 //! `/proc` fallbacks of `PIDFD_GET_INFO` and `PIDFD_GET_*_NAMESPACE`, and
 //! `PidFd::same_process` all go through it.
+//!
+//! # Reading `/proc` text
+//!
+//! Every text file is read to its end, line by line, through one stack
+//! buffer ([`read_lines`], [`LINE_BUF`]): no file is ever cut, whatever its
+//! size. A pidfd's fdinfo comes from `/proc/thread-self/fdinfo/<fd>`, the
+//! calling thread's fd table ([`fdinfo_via`]).
 //!
 //! Liveness is `pidfd_send_signal(pidfd, 0)` ([`is_alive`]): success (or
 //! `EPERM`: the task was found) while the process exists, zombies
