@@ -820,25 +820,24 @@ fn in_containers(f: fn(&Containers) -> String) -> String {
             let b_dir2 = b_dir.clone();
             fork_init(move || {
                 mount_proc(&b_dir2);
-                report_pid(ready_w);
+                report_pid(ready_w, 1);
             });
             fork_init(move || {
                 mount_proc(&b2_dir);
-                report_pid(ready_w);
+                report_pid(ready_w, 2);
             });
-            report_pid(ready_w);
+            report_pid(ready_w, 0);
         });
         let mut pids = [0i32; 3];
-        for slot in &mut pids {
-            // SAFETY: reads 4 bytes into a local.
-            let n = unsafe { libc::read(ready_r, (slot as *mut i32).cast(), 4) };
-            assert_eq!(n, 4);
+        for _ in 0..3 {
+            let mut rec = [0i32; 2];
+            // SAFETY: reads 8 bytes into a local.
+            let n = unsafe { libc::read(ready_r, rec.as_mut_ptr().cast(), 8) };
+            assert_eq!(n, 8);
+            pids[rec[0] as usize] = rec[1];
         }
-        // The L2 init is the one whose L1 number is 2 (A forks it first).
-        let l2 = *pids
-            .iter()
-            .find(|&&p| p != l1 && status_nspid(p).get(1) == Some(&2))
-            .unwrap();
+        assert_eq!(pids[0], l1);
+        let l2 = pids[1];
         let c = Containers {
             l1,
             l1_proc: d2[0].clone(),
@@ -871,17 +870,6 @@ fn in_containers(f: fn(&Containers) -> String) -> String {
     String::from_utf8_lossy(&buf[..n.max(0) as usize]).into_owned()
 }
 
-/// `NSpid:` of `/proc/<pid>/status`.
-fn status_nspid(pid: i32) -> Vec<i32> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    s.lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .unwrap()
-        .split_whitespace()
-        .map(|w| w.parse().unwrap())
-        .collect()
-}
-
 fn mount_proc(target: &str) {
     let t = std::ffi::CString::new(target).unwrap();
     // SAFETY: mounts a procfs of the caller's pid namespace.
@@ -897,17 +885,18 @@ fn mount_proc(target: &str) {
     assert_eq!(r, 0, "mount proc: {}", std::io::Error::last_os_error());
 }
 
-/// Writes the caller's pid as `/proc` (the caller's ancestor's procfs)
-/// numbers it, then waits to be killed.
-fn report_pid(w: i32) {
+/// Writes `tag` and the caller's pid as `/proc` (the caller's ancestor's
+/// procfs) numbers it, then waits to be killed.
+fn report_pid(w: i32, tag: i32) {
     let me: i32 = std::fs::read_link("/proc/self")
         .unwrap()
         .to_str()
         .unwrap()
         .parse()
         .unwrap();
-    // SAFETY: writes 4 bytes from a local.
-    unsafe { libc::write(w, (&me as *const i32).cast(), 4) };
+    let rec = [tag, me];
+    // SAFETY: writes 8 bytes from a local (atomic: below PIPE_BUF).
+    unsafe { libc::write(w, rec.as_ptr().cast(), 8) };
     loop {
         // SAFETY: waits for a signal.
         unsafe { libc::pause() };
