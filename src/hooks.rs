@@ -85,7 +85,15 @@ pub unsafe fn fork_pidfd_with_set_tid(flags: CloneFlags, set_tid: &[i32]) -> Res
     unsafe { crate::spawn::fork_pidfd_with_set_tid(flags, set_tid) }
 }
 
+pub use crate::translate::fork::translate_before_reap as fork_translate_before_reap;
 pub use crate::translate::fork::translate_stalled as fork_translate_stalled;
+
+/// `PidFd::same_process` as kernels before 6.9 answer it (the fdinfo
+/// pids, each confirmed by the process being alive afterwards), on any
+/// kernel.
+pub fn same_process_by_fdinfo(a: BorrowedFd<'_>, b: BorrowedFd<'_>) -> Result<bool> {
+    crate::pidfd::same_process_by_fdinfo(a, b)
+}
 
 /// The `SCM_CREDENTIALS` parser of the fork-based translation.
 pub fn parse_scm_credentials(control: &[u8]) -> Option<crate::raw::ucred> {

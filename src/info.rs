@@ -5,7 +5,6 @@
 use crate::errno::{Errno, Result};
 use crate::fd::{AsFd, BorrowedFd};
 use crate::flags::InfoMask;
-use crate::path::PathBuf;
 use crate::procfs;
 use crate::wait::WaitStatus;
 use crate::{raw, sys};
@@ -371,16 +370,13 @@ fn is_pidfd_fs(fd: BorrowedFd<'_>) -> bool {
 /// fdinfo, the file read, the process then seen alive). Fills `PID` and
 /// `CREDS` (whatever `mask` asks) and says so in the answer's mask.
 pub(crate) fn pidfd_get_info_fallback(pidfd: BorrowedFd<'_>, _mask: InfoMask) -> Result<PidfdInfo> {
-    let mut buf = [0u8; 4096];
-    let (pid, read) = procfs::pinned(pidfd, procfs::pidfd_pid_or_esrch, |pid| {
-        let read = PathBuf::proc(pid, b"status")
-            .as_cstr()
-            .and_then(|path| procfs::read_file(path, &mut buf));
-        (pid, read)
+    // The status file is read to its end (a process with thousands of
+    // supplementary groups has one past any fixed buffer).
+    let (pid, st) = procfs::pinned(pidfd, procfs::pidfd_pid_or_esrch, |pid| {
+        (pid, procfs::status_of(pid))
     })?
     .or_esrch()?;
-    let n = read.map_err(procfs::no_task)?;
-    let st = crate::parse::parse_proc_status(&buf[..n]).ok_or(Errno::EIO)?;
+    let st = st?;
     let [ruid, euid, suid, fsuid] = st.creds.uid;
     let [rgid, egid, sgid, fsgid] = st.creds.gid;
     Ok(PidfdInfo {

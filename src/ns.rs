@@ -234,7 +234,10 @@ pub fn ns_get_nstype(ns: impl AsFd) -> Result<NsFlags> {
 /// `EPERM` `ns` has no parent, or the parent lies outside the caller's
 /// namespace subtree (the caller's own namespace answers `EPERM`);
 /// `EINVAL` `ns` is neither a pid nor a user namespace; `ENOTTY` not a
-/// namespace fd (or no ioctl); `EBADF` not open.
+/// namespace fd (checked with `fstatfs` first: the ioctl is issued on nsfs
+/// fds only), or no ioctl; `EBADF` not open; `EIO` the ioctl answered
+/// something that is not a namespace fd (an emulator or a seccomp
+/// supervisor did; the number is not taken over, so never closed).
 ///
 /// # Kernel support
 /// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
@@ -242,7 +245,19 @@ pub fn ns_get_nstype(ns: impl AsFd) -> Result<NsFlags> {
 #[doc(alias = "NS_GET_PARENT")]
 pub fn ns_get_parent(ns: impl AsFd) -> Result<OwnedFd> {
     let ns = ns.as_fd();
-    sys::ns_get_fd(ns, raw::NS_GET_PARENT).map_err(enosys_to_enotty)
+    ns_fd_ioctl(ns, raw::NS_GET_PARENT)
+}
+
+/// `NS_GET_PARENT`/`NS_GET_USERNS`, issued only on an nsfs fd: another
+/// file's driver could answer the request number with a value that is not
+/// a new fd, so such an fd gets the kernel's answer for it (`ENOTTY`)
+/// without the ioctl. The answer is taken only if it is an nsfs fd (`EIO`
+/// otherwise, and the number is left alone: see `sys::nsfs_fd_ret`).
+fn ns_fd_ioctl(ns: BorrowedFd<'_>, request: u32) -> Result<OwnedFd> {
+    if sys::fstatfs_type(ns)? != raw::NSFS_MAGIC {
+        return Err(Errno::ENOTTY);
+    }
+    sys::ns_get_fd(ns, request).map_err(enosys_to_enotty)
 }
 
 /// `NS_GET_USERNS`—an fd for the user namespace that owns `ns`.
@@ -251,7 +266,9 @@ pub fn ns_get_parent(ns: impl AsFd) -> Result<OwnedFd> {
 ///
 /// # Errors
 /// `EPERM` the owner lies outside the caller's user-namespace subtree;
-/// `ENOTTY` not a namespace fd (or no ioctl); `EBADF` not open.
+/// `ENOTTY` not a namespace fd (checked with `fstatfs` first), or no
+/// ioctl; `EBADF` not open; `EIO` an answer that is not a namespace fd (as
+/// [`ns_get_parent`]).
 ///
 /// # Kernel support
 /// 4.9 (older kernels and qemu-user: `ENOTTY`); so does a 32-bit
@@ -259,7 +276,7 @@ pub fn ns_get_parent(ns: impl AsFd) -> Result<OwnedFd> {
 #[doc(alias = "NS_GET_USERNS")]
 pub fn ns_get_userns(ns: impl AsFd) -> Result<OwnedFd> {
     let ns = ns.as_fd();
-    sys::ns_get_fd(ns, raw::NS_GET_USERNS).map_err(enosys_to_enotty)
+    ns_fd_ioctl(ns, raw::NS_GET_USERNS)
 }
 
 /// `NS_GET_OWNER_UID`—the uid, in the caller's user namespace, of the
@@ -382,10 +399,17 @@ impl NsType {
 /// `pidfd_send_signal(pidfd, 0)` confirms that the process is still alive,
 /// so the pid cannot have been reused in between.
 ///
+/// The ioctl is issued on pidfs files only (`fstatfs`; 6.9+), and its
+/// answer taken only if it is a namespace (nsfs) fd; older pidfds
+/// (anon_inode, which other files share) go to the fallback, which checks
+/// that the fd is a pidfd.
+///
 /// # Errors
 /// `ESRCH` the process has exited; `EPERM`/`EACCES` no ptrace-read access;
 /// `EOPNOTSUPP` (ioctl) or `ENOENT` (fallback) for a namespace kind the
-/// kernel lacks; `EBADF` not a pidfd (or a `PIDFD_SELF_*` sentinel).
+/// kernel lacks; `EBADF` not a pidfd (or a `PIDFD_SELF_*` sentinel); `EIO`
+/// the ioctl answered something that is not a namespace fd (an emulator or
+/// a seccomp supervisor did; the number is not taken over).
 ///
 /// # Kernel support
 /// 6.11 for the ioctl; the /proc fallback works on every kernel with pidfds
@@ -403,6 +427,13 @@ impl NsType {
 /// ```
 pub fn pidfd_get_namespace(pidfd: impl AsFd, ns: NsType) -> Result<OwnedFd> {
     let pidfd = pidfd.as_fd();
+    // The ioctl only on a pidfs file (6.9+; the ioctl is 6.11): before,
+    // pidfds share the anon_inode filesystem with other files whose
+    // ioctls could answer the request number; the fallback checks that
+    // the fd is a pidfd.
+    if sys::fstatfs_type(pidfd)? != raw::PIDFS_MAGIC {
+        return pidfd_get_namespace_fallback(pidfd, ns);
+    }
     match sys::pidfd_get_ns(pidfd, ns.ioctl()) {
         Err(Errno::ENOTTY | Errno::EINVAL | Errno::ENOSYS) => {
             pidfd_get_namespace_fallback(pidfd, ns)

@@ -172,6 +172,10 @@ impl PidFd {
     ///
     /// Strictly, the pid namespace `/proc` was mounted from: the caller's,
     /// unless it entered another pid namespace without remounting `/proc`.
+    /// The fdinfo is read from `/proc/thread-self/fdinfo/<fd>`, the calling
+    /// thread's fd table: a thread that did `unshare(CLONE_FILES)` may hold
+    /// another file at this number in the thread-group leader's table
+    /// (`/proc/self`), whose pid would be another process's.
     ///
     /// A pid is only a hint: it may be reused as soon as the process is
     /// reaped. Use the pidfd (or [`PidFd::id`]) as the identity.
@@ -179,10 +183,11 @@ impl PidFd {
     /// # Errors
     /// `ESRCH` once the process has been reaped (fdinfo says `Pid: -1`);
     /// `EREMOTE` when it lives outside the pid namespace of `/proc`
-    /// (`Pid: 0`); `ENOENT` without `/proc`.
+    /// (`Pid: 0`); `EBADF` not a pidfd, or no `/proc`.
     ///
     /// # Kernel support
-    /// 5.3 (the fdinfo `Pid:` line came with pidfds).
+    /// 5.3 (the fdinfo `Pid:` line came with pidfds; `/proc/thread-self`
+    /// is 3.17).
     pub fn pid(&self) -> Result<i32> {
         procfs::pidfd_pid(self.as_fd())
     }
@@ -249,27 +254,7 @@ impl PidFd {
         {
             return Ok(false);
         }
-        // No identity: compare the fdinfo pids, each confirmed by the
-        // crate's one rule (`procfs::pinned`): a pid read and then seen to
-        // belong to a live process was that process's throughout.
-        let outer = procfs::pinned(self.as_fd(), procfs::fdinfo_pid, |a| {
-            procfs::pinned(other.as_fd(), procfs::fdinfo_pid, |b| a == b)
-        })?;
-        let inner: Pinned<bool> = outer.value?;
-        // `other` was checked first (t1), `self` after (t2).
-        match (outer.alive, inner.alive) {
-            // Both alive after both pids were read: neither number can
-            // have been reused in between, so equal numbers mean one
-            // process.
-            (true, true) => Ok(inner.value),
-            // `other` dead at t1, `self` alive at t2: a process never comes
-            // back to life, so these are two processes.
-            (true, false) => Ok(false),
-            // `other` alive at t1, `self` dead at t2: one process may have
-            // died in between; if `other` is still alive now, they differ.
-            (false, true) if procfs::is_alive(other.as_fd())? => Ok(false),
-            _ => Err(Errno::ESRCH),
-        }
+        same_process_by_fdinfo(self.as_fd(), other.as_fd())
     }
 
     /// [`pidfd_to_handle`]—This process's pidfs handle (its 64-bit id).
@@ -309,12 +294,34 @@ impl PidFd {
         if magic != raw::PIDFS_MAGIC && magic != raw::ANON_INODE_FS_MAGIC {
             return Err(Errno::EINVAL);
         }
-        let mut buf = [0u8; 1024];
-        let n = procfs::read_fdinfo(fd.as_fd(), &mut buf)?;
-        match crate::parse::parse_pidfd_fdinfo(&buf[..n]) {
+        match procfs::fdinfo_via(None, fd.as_fd())? {
             Some(_) => Ok(PidFd(fd)),
             None => Err(Errno::EINVAL),
         }
+    }
+}
+
+/// [`PidFd::same_process`] before 6.9: compare the fdinfo pids (read from
+/// the calling thread's fd table), each confirmed by the crate's one rule
+/// (`procfs::pinned`): a pid read and then seen to belong to a live
+/// process was that process's throughout.
+pub(crate) fn same_process_by_fdinfo(a: BorrowedFd<'_>, b: BorrowedFd<'_>) -> Result<bool> {
+    let outer = procfs::pinned(a, procfs::fdinfo_pid, |pa| {
+        procfs::pinned(b, procfs::fdinfo_pid, |pb| pa == pb)
+    })?;
+    let inner: Pinned<bool> = outer.value?;
+    // `b` was checked first (t1), `a` after (t2).
+    match (outer.alive, inner.alive) {
+        // Both alive after both pids were read: neither number can have
+        // been reused in between, so equal numbers mean one process.
+        (true, true) => Ok(inner.value),
+        // `b` dead at t1, `a` alive at t2: a process never comes back to
+        // life, so these are two processes.
+        (true, false) => Ok(false),
+        // `b` alive at t1, `a` dead at t2: one process may have died in
+        // between; if `b` is still alive now, they differ.
+        (false, true) if procfs::is_alive(b)? => Ok(false),
+        _ => Err(Errno::ESRCH),
     }
 }
 

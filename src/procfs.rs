@@ -8,9 +8,16 @@
 //! used for any work — opening `/proc/<pid>/...`, reading a file there — as
 //! long as the process is seen alive (not yet reaped) *afterwards*: then it
 //! held the pid the whole time and the work concerned it and no other.
-//! [`pinned`] is that rule, the one place it is written; `proc.rs`, the
+//! [`pinned`] is that rule, the one place it is written; `proc/`, the
 //! `/proc` fallbacks of `PIDFD_GET_INFO` and `PIDFD_GET_*_NAMESPACE`, and
 //! `PidFd::same_process` all go through it.
+//!
+//! # Reading `/proc` text
+//!
+//! Every text file is read to its end, line by line, through one stack
+//! buffer ([`read_lines`], [`LINE_BUF`]): no file is ever cut, whatever its
+//! size. A pidfd's fdinfo comes from `/proc/thread-self/fdinfo/<fd>`, the
+//! calling thread's fd table ([`fdinfo_via`]).
 //!
 //! Liveness is `pidfd_send_signal(pidfd, 0)` ([`is_alive`]): success (or
 //! `EPERM`: the task was found) while the process exists, zombies
@@ -18,55 +25,170 @@
 
 use crate::errno::{Errno, Result};
 use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, fd_cwd};
-use crate::parse::{self, ProcStatus};
+use crate::parse::{self, FdinfoParser, Line, PidfdFdinfo, ProcStatus, StatusParser, TextError};
 use crate::path::PathBuf;
 use crate::{raw, sys};
 use core::ffi::CStr;
+
+mod kernel;
+pub(crate) use kernel::kernel_is_64bit;
 
 /// Opens `path` read-only, close-on-exec.
 pub(crate) fn open_ro(path: &CStr) -> Result<OwnedFd> {
     sys::open_cwd(path, raw::O_RDONLY | raw::O_CLOEXEC, 0)
 }
 
-/// Reads a whole (small) file into `buf`; returns the length read.
-pub(crate) fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
-    let fd = open_ro(path)?;
-    sys::read_full(fd.as_fd(), buf)
+/// Opens the directory `path` (`O_PATH`, close-on-exec), as a base for
+/// lookups.
+pub(crate) fn open_dir(path: &CStr) -> Result<OwnedFd> {
+    sys::open_cwd(path, raw::O_PATH | raw::O_DIRECTORY | raw::O_CLOEXEC, 0)
 }
 
-/// Reads `/proc/self/fdinfo/<fd>` into `buf`; `EBADF` when the fd is not
-/// open.
-pub(crate) fn read_fdinfo(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+/// `openat2(dir, path, flags, RESOLVE_NO_XDEV)`: the walk may not cross a
+/// mount, so it stays in `dir`'s procfs (a `..` that would land on an
+/// overmounted procfs root fails with `EXDEV` instead of silently entering
+/// the procfs mounted on top). Kernels before 5.6 (and emulators) without
+/// `openat2` get a plain `openat`.
+pub(crate) fn open_in_mount(dir: BorrowedFd<'_>, path: &CStr, flags: u32) -> Result<OwnedFd> {
+    match sys::openat2(dir, path, flags, raw::RESOLVE_NO_XDEV) {
+        Err(Errno::ENOSYS) => sys::openat(dir, path, flags, 0),
+        r => r,
+    }
+}
+
+/// The one buffer every `/proc` text read goes through, on the stack. The
+/// files are read to their end line by line ([`parse::for_each_line`]), so
+/// their size does not matter (a status file with 65,536 supplementary
+/// groups is about 600 KiB); only a line the crate needs must fit, and the
+/// longest, an `NSpid:` line of 33 levels, is under 400 bytes. A needed
+/// line that does not fit fails with `ENOBUFS`; a longer line nobody needs
+/// (`Groups:`, `Cpus_allowed:` on a machine with thousands of CPUs) is
+/// skipped.
+pub(crate) const LINE_BUF: usize = 1024;
+
+/// Reads the text file `fd` from its current offset to its end, handing
+/// every line to `sink` ([`parse::for_each_line`] through a
+/// [`LINE_BUF`]-byte stack buffer). `EINTR` is retried. A procfs file is
+/// rendered once, on the first read, so the lines of one call are one
+/// snapshot.
+pub(crate) fn read_lines(fd: BorrowedFd<'_>, sink: impl FnMut(Line<'_>)) -> Result<()> {
+    let mut buf = [0u8; LINE_BUF];
+    parse::for_each_line(
+        &mut buf,
+        |b| loop {
+            match sys::read(fd, b) {
+                Err(Errno::EINTR) => continue,
+                r => return r,
+            }
+        },
+        sink,
+    )
+}
+
+/// The errno for a text that did not parse: `EIO` (malformed or cut),
+/// `ENOBUFS` (a needed line longer than [`LINE_BUF`]).
+fn text_errno(e: TextError) -> Errno {
+    match e {
+        TextError::Malformed => Errno::EIO,
+        TextError::LineTooLong => Errno::ENOBUFS,
+    }
+}
+
+/// Parses an open `status` file read to its end. A task reaped meanwhile
+/// reads as `ESRCH`; `EIO` if it does not parse, `ENOBUFS` if a needed
+/// line does not fit.
+pub(crate) fn status_of_fd(fd: BorrowedFd<'_>) -> Result<ProcStatus> {
+    let mut p = StatusParser::new();
+    read_lines(fd, |l| p.feed(l)).map_err(no_task)?;
+    p.finish().map_err(text_errno)
+}
+
+/// `<dir>/status` of a `/proc/<pid>` directory fd, opened without leaving
+/// `dir`'s mount; `ENOENT` (the task is gone, on older kernels) becomes
+/// `ESRCH`.
+pub(crate) fn status_in(dir: BorrowedFd<'_>) -> Result<ProcStatus> {
+    let fd = open_in_mount(dir, c"status", raw::O_RDONLY | raw::O_CLOEXEC).map_err(no_task)?;
+    status_of_fd(fd.as_fd())
+}
+
+/// The fdinfo of `fd` in the calling thread's fd table, read through the
+/// procfs `root` (`/proc` when `None`) as
+/// `<root>/thread-self/fdinfo/<fd>`: the kernel numbers the `Pid:` and
+/// `NSpid:` lines of a pidfd in that procfs's pid namespace.
+/// `thread-self` (3.17), not `self`: `self` is the thread-group leader's
+/// table, which differs for a thread that did `unshare(CLONE_FILES)` (or
+/// was made without `CLONE_FILES`), and can hold another file at the same
+/// number. `Ok(None)` when the text has no valid `Pid:` line (not a
+/// pidfd). Errors of the open as they are: `ENOENT` when `fd` is not open
+/// or the caller has no pid in `root`'s namespace (no `thread-self`
+/// there); `ENOBUFS` when a needed line does not fit.
+pub(crate) fn fdinfo_via(
+    root: Option<BorrowedFd<'_>>,
+    fd: BorrowedFd<'_>,
+) -> Result<Option<PidfdFdinfo>> {
     let raw_fd = fd.as_raw_fd();
     if raw_fd < 0 {
         return Err(Errno::EBADF);
     }
     let mut path = PathBuf::new();
-    path.push(b"/proc/self/fdinfo/");
+    if root.is_none() {
+        path.push(b"/proc/");
+    }
+    path.push(b"thread-self/fdinfo/");
     path.push_u32(raw_fd as u32);
-    match read_file(path.as_cstr()?, buf) {
-        Err(Errno::ENOENT) => Err(Errno::EBADF),
-        r => r,
+    let flags = raw::O_RDONLY | raw::O_CLOEXEC;
+    let file = match root {
+        Some(root) => open_in_mount(root, path.as_cstr()?, flags)?,
+        None => open_ro(path.as_cstr()?)?,
+    };
+    let mut p = FdinfoParser::new();
+    read_lines(file.as_fd(), |l| p.feed(l))?;
+    match p.finish() {
+        Ok(f) => Ok(Some(f)),
+        Err(TextError::Malformed) => Ok(None),
+        Err(TextError::LineTooLong) => Err(Errno::ENOBUFS),
+    }
+}
+
+/// A pidfd's fdinfo through `/proc` ([`fdinfo_via`]); `EBADF` when `fd`
+/// is not open or not a pidfd.
+pub(crate) fn pidfd_fdinfo(pidfd: BorrowedFd<'_>) -> Result<PidfdFdinfo> {
+    match fdinfo_via(None, pidfd) {
+        Ok(Some(f)) => Ok(f),
+        Ok(None) | Err(Errno::ENOENT) => Err(Errno::EBADF),
+        Err(e) => Err(e),
     }
 }
 
 /// `/proc/<pid>/stat` field 22: the start time in clock ticks after boot.
+/// The file is one line, read to its end; `EIO` if it is cut or does not
+/// parse, `ENOBUFS` if it is longer than [`LINE_BUF`].
 pub(crate) fn start_time(pid: i32) -> Result<u64> {
     if pid <= 0 {
         return Err(Errno::ESRCH);
     }
-    let mut buf = [0u8; 1024];
-    let n = read_file(PathBuf::proc(pid, b"stat").as_cstr()?, &mut buf)?;
-    parse::parse_stat_starttime(&buf[..n]).ok_or(Errno::EIO)
+    let fd = open_ro(PathBuf::proc(pid, b"stat").as_cstr()?)?;
+    let mut answer = Err(Errno::EIO);
+    let mut lines = 0;
+    read_lines(fd.as_fd(), |l| {
+        lines += 1;
+        answer = match l {
+            Line::Whole(text) if lines == 1 => {
+                let mut line = [0u8; LINE_BUF + 1];
+                line[..text.len()].copy_from_slice(text);
+                line[text.len()] = b'\n';
+                parse::parse_stat_starttime(&line[..=text.len()]).ok_or(Errno::EIO)
+            }
+            Line::Long(_) => Err(Errno::ENOBUFS),
+            _ => Err(Errno::EIO),
+        };
+    })?;
+    answer
 }
 
 /// The raw `Pid:` value of a pidfd's fdinfo (-1 reaped, 0 foreign).
 pub(crate) fn fdinfo_pid(pidfd: BorrowedFd<'_>) -> Result<i32> {
-    let mut buf = [0u8; 1024];
-    let n = read_fdinfo(pidfd, &mut buf)?;
-    parse::parse_pidfd_fdinfo(&buf[..n])
-        .map(|f| f.pid)
-        .ok_or(Errno::EBADF)
+    pidfd_fdinfo(pidfd).map(|f| f.pid)
 }
 
 /// The fdinfo pid, `ESRCH` once reaped, `EREMOTE` when foreign.
@@ -125,17 +247,18 @@ impl<T> Pinned<T> {
 }
 
 /// The crate's central rule (see the module docs): reads the pid of
-/// `pidfd`'s process with `read_pid`, runs `act` with it, then checks that
-/// the process is still alive. `alive == true` proves that `act` worked on
+/// `pidfd`'s process with `read_pid` (the pid, or a record holding it,
+/// such as the whole fdinfo), runs `act` with it, then checks that the
+/// process is still alive. `alive == true` proves that `act` worked on
 /// the process `pidfd` names.
 ///
 /// # Errors
 /// Whatever `read_pid` answers (`ESRCH` once reaped), or the liveness
 /// check's own error (`EBADF` not a pidfd).
-pub(crate) fn pinned<T>(
+pub(crate) fn pinned<R, T>(
     pidfd: BorrowedFd<'_>,
-    read_pid: impl FnOnce(BorrowedFd<'_>) -> Result<i32>,
-    act: impl FnOnce(i32) -> T,
+    read_pid: impl FnOnce(BorrowedFd<'_>) -> Result<R>,
+    act: impl FnOnce(R) -> T,
 ) -> Result<Pinned<T>> {
     let pid = read_pid(pidfd)?;
     let value = act(pid);
@@ -148,78 +271,16 @@ pub(crate) fn no_task(e: Errno) -> Errno {
     if e == Errno::ENOENT { Errno::ESRCH } else { e }
 }
 
-/// Reads and parses a status file; `ENOENT` (no such task) becomes `ESRCH`.
+/// Reads and parses a status file to its end; `ENOENT` (no such task)
+/// becomes `ESRCH`.
 pub(crate) fn read_status(path: &CStr) -> Result<ProcStatus> {
     let fd = open_ro(path).map_err(no_task)?;
-    let mut buf = [0u8; STATUS_MAX];
-    // One read: procfs renders the whole file for it (8 KiB is several
-    // times its size); a task reaped meanwhile reads as ESRCH.
-    let n = loop {
-        match sys::read(fd.as_fd(), &mut buf) {
-            Err(Errno::EINTR) => continue,
-            r => break r.map_err(no_task)?,
-        }
-    };
-    parse::parse_proc_status(&buf[..n]).ok_or(Errno::EIO)
+    status_of_fd(fd.as_fd())
 }
-
-/// The buffer for one `/proc/<pid>/status`.
-pub(crate) const STATUS_MAX: usize = 8192;
 
 /// `/proc/<pid>/status`, parsed.
 pub(crate) fn status_of(pid: i32) -> Result<ProcStatus> {
     read_status(PathBuf::proc(pid, b"status").as_cstr()?)
-}
-
-/// Whether the running kernel is 64-bit. A 64-bit build runs only on one;
-/// a 32-bit build may run on either (IA32 or AArch32 compat). `uname`'s
-/// machine says `x86_64`/`aarch64` on a 64-bit kernel, unless the process
-/// runs with `personality(PER_LINUX32)`, which turns it into `i686` or
-/// `armv8l`: so a 32-bit-looking answer is checked against
-/// `/proc/sys/kernel/arch` (6.0+), the kernel's own machine name, which no
-/// personality changes. Cached once known; `None` when `uname` looks 32-bit
-/// and `/proc` cannot be read.
-pub(crate) fn kernel_is_64bit() -> Option<bool> {
-    use core::sync::atomic::{AtomicU8, Ordering};
-    static BITS: AtomicU8 = AtomicU8::new(0);
-    // Every 64-bit Linux machine name has "64" in it but s390x.
-    fn is64(name: &[u8]) -> bool {
-        let name = name.trim_ascii();
-        name.windows(2).any(|w| w == b"64") || name == b"s390x"
-    }
-    if cfg!(target_pointer_width = "64") {
-        return Some(true);
-    }
-    match BITS.load(Ordering::Relaxed) {
-        32 => return Some(false),
-        64 => return Some(true),
-        _ => {}
-    }
-    let mut u = raw::new_utsname {
-        sysname: [0; 65],
-        nodename: [0; 65],
-        release: [0; 65],
-        version: [0; 65],
-        machine: [0; 65],
-        domainname: [0; 65],
-    };
-    let machine = sys::uname(&mut u).map(|()| {
-        let n = u
-            .machine
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(u.machine.len());
-        is64(&u.machine[..n])
-    });
-    let bits = if machine == Ok(true) {
-        true
-    } else {
-        let mut buf = [0u8; 80];
-        let n = read_file(c"/proc/sys/kernel/arch", &mut buf).ok()?;
-        is64(&buf[..n])
-    };
-    BITS.store(if bits { 64 } else { 32 }, Ordering::Relaxed);
-    Some(bits)
 }
 
 /// `statx(fd).stx_ino`.
@@ -240,6 +301,51 @@ pub(crate) fn ino_of_path(path: &CStr) -> Result<u64> {
 /// The inode of `/proc/<pid>/<leaf>` (e.g. `ns/pid`).
 pub(crate) fn ino_of_proc(pid: i32, leaf: &[u8]) -> Result<u64> {
     ino_of_path(PathBuf::proc(pid, leaf).as_cstr()?)
+}
+
+/// The inode number of the pid namespace the task behind a `/proc/<pid>`
+/// directory fd lives in, read from its `ns/pid` link: the link is opened
+/// `O_PATH|O_NOFOLLOW` without leaving `dir`'s mount (something mounted
+/// over it, say a bind mount of another namespace's file, fails with
+/// `EXDEV` instead of being read) and read with `readlinkat(fd, "")`
+/// (`pid:[<inode>]`). The number names that namespace for as long as it
+/// exists.
+///
+/// `EACCES` without ptrace-read access to the task, and also (the
+/// kernel's answer) once the task is gone: tell them apart with
+/// [`dir_alive`].
+pub(crate) fn pidns_ino_in(dir: BorrowedFd<'_>) -> Result<u64> {
+    let flags = raw::O_PATH | raw::O_NOFOLLOW | raw::O_CLOEXEC;
+    let link = open_in_mount(dir, c"ns/pid", flags).map_err(no_task)?;
+    let mut buf = [0u8; 64];
+    let n = sys::readlinkat(link.as_fd(), c"", &mut buf)?;
+    parse::ns_link_ino(&buf[..n], b"pid").ok_or(Errno::EIO)
+}
+
+/// An fd for the pid namespace the task behind a `/proc/<pid>` directory
+/// fd lives in: `openat(dir, "ns/pid")` (which follows the link, so it
+/// cannot be opened without leaving the mount), confirmed to be the
+/// namespace the link itself names ([`pidns_ino_in`]) so that nothing
+/// mounted over the link is taken for it (`EXDEV` then).
+pub(crate) fn pidns_fd_in(dir: BorrowedFd<'_>) -> Result<OwnedFd> {
+    let want = pidns_ino_in(dir)?;
+    let ns = sys::openat(dir, c"ns/pid", raw::O_RDONLY | raw::O_CLOEXEC, 0).map_err(no_task)?;
+    if sys::fstatfs_type(ns.as_fd())? == raw::NSFS_MAGIC && ino_of_fd(ns.as_fd())? == want {
+        Ok(ns)
+    } else {
+        Err(Errno::EXDEV)
+    }
+}
+
+/// Whether the task behind a `/proc/<pid>` directory fd is still there
+/// (not reaped): a lookup in a `/proc/<pid>` directory fails with `ESRCH`
+/// (`ENOENT` on older kernels) once its task is gone, as the directory
+/// stays bound to its task.
+pub(crate) fn dir_alive(dir: BorrowedFd<'_>) -> bool {
+    !matches!(
+        open_in_mount(dir, c"status", raw::O_PATH | raw::O_CLOEXEC),
+        Err(Errno::ESRCH | Errno::ENOENT)
+    )
 }
 
 /// The caller's own pid namespace inode (`/proc/self/ns/pid`). Not

@@ -192,6 +192,24 @@ fn rows() -> Vec<Row> {
             },
         },
         Row {
+            situation: "fdinfo cut inside its last line (`Pid:\\t29`, no newline)",
+            call: "`parse::parse_pidfd_fdinfo`",
+            answer: "None",
+            here: same,
+            run: || format!("{:?}", parse_pidfd_fdinfo(b"pos:\t0\nPid:\t29")),
+        },
+        Row {
+            situation: "/proc status cut inside its last line (`NSpid:\\t29`, no newline)",
+            call: "`parse::parse_proc_status`",
+            answer: "None",
+            here: same,
+            run: || {
+                let t =
+                    b"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nNSpid:\t29";
+                format!("{:?}", parse_proc_status(t))
+            },
+        },
+        Row {
             situation: "`NSpid:` with 34 levels (the kernel has at most 33)",
             call: "`parse::parse_ns_pids`",
             answer: "None",
@@ -618,6 +636,87 @@ fn rows() -> Vec<Row> {
             here: same,
             run: || errno(pidfs::pidfd_from_procfd(open_path("/proc/self/ns").as_fd())),
         },
+        Row {
+            situation: "`/proc/sys` (a procfs dir, not its root) as the proc root",
+            call: "`procfd_from_pidfd(self, /proc/sys)`",
+            answer: "EINVAL",
+            here: same,
+            run: || {
+                let me = PidFd::open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
+                errno(pidfs::procfd_from_pidfd(&me, open_path("/proc/sys")))
+            },
+        },
+        Row {
+            situation: "a container's procfs (a pid namespace below the caller's), for the container's init",
+            call: "`procfd_from_pidfd(pidfd, container /proc)`",
+            answer: "ok",
+            here: same,
+            run: || {
+                in_containers(|c| {
+                    match pidfs::procfd_from_pidfd(pidfd(c.l1), open_path(&c.l1_proc)) {
+                        Ok(dir) => expect_pid(dir, 1),
+                        Err(e) => errno::<()>(Err(e)),
+                    }
+                })
+            },
+        },
+        Row {
+            situation: "`/proc/1` of a container's procfs (below the caller's)",
+            call: "`pidfd_from_procfd`",
+            answer: "ok",
+            here: same,
+            run: || {
+                in_containers(|c| {
+                    let dir = open_path(&format!("{}/1", c.l1_proc));
+                    match pidfs::pidfd_from_procfd(dir) {
+                        Ok(fd) => match PidFd::from(fd).same_process(&pidfd(c.l1)) {
+                            Ok(true) => "ok".into(),
+                            r => format!("{r:?}"),
+                        },
+                        Err(e) => errno::<()>(Err(e)),
+                    }
+                })
+            },
+        },
+        Row {
+            situation: "a process in a sibling container, given the other container's procfs (both number it 1)",
+            call: "`procfd_from_pidfd(pidfd, sibling /proc)`",
+            answer: "ESRCH",
+            here: same,
+            run: || {
+                in_containers(|c| {
+                    errno(pidfs::procfd_from_pidfd(
+                        pidfd(c.l2),
+                        open_path(&c.l2b_proc),
+                    ))
+                })
+            },
+        },
+        Row {
+            situation: "the init of an outer pid namespace, given an inner namespace's procfs (whose pid 1 is another init)",
+            call: "`procfd_from_pidfd(pidfd, inner /proc)`",
+            answer: "ESRCH",
+            here: same,
+            run: || {
+                in_containers(|c| {
+                    errno(pidfs::procfd_from_pidfd(pidfd(c.l1), open_path(&c.l2_proc)))
+                })
+            },
+        },
+        Row {
+            situation: "a process with 65,536 supplementary groups (its status is ~600 KiB, `NSpid:` after `Groups:`)",
+            call: "`Translator` (`Proc` method) `pid_in_pidns`",
+            answer: "ok",
+            here: not_root,
+            run: many_groups,
+        },
+        Row {
+            situation: "an fd number that names another file in the thread-group leader's table (a thread after `unshare(CLONE_FILES)`)",
+            call: "`PidFd::pid`",
+            answer: "ok",
+            here: same,
+            run: private_fd_table,
+        },
         // ---- spawn ----
         Row {
             situation: "program that does not exist",
@@ -686,6 +785,268 @@ fn clone3_denied() -> String {
         3 => "no seccomp under qemu-user".into(),
         c => format!("failed (exit {c})"),
     }
+}
+
+/// Where setgroups needs root: as a non-root user the fresh user
+/// namespace denies it.
+fn not_root(_: &Features) -> Option<&'static str> {
+    // SAFETY: geteuid has no preconditions.
+    (unsafe { libc::geteuid() } != 0).then_some("EPERM")
+}
+
+fn pidfd(pid: i32) -> PidFd {
+    PidFd::open(pid, PidfdFlags::empty()).unwrap()
+}
+
+/// `ok` if a `/proc/<pid>` directory's `status` says `Pid: pid`.
+fn expect_pid(dir: OwnedFd, pid: i32) -> String {
+    let path = format!(
+        "/proc/thread-self/fd/{}/status",
+        std::os::fd::AsRawFd::as_raw_fd(&dir)
+    );
+    let st = std::fs::read_to_string(path).unwrap();
+    if st.contains(&format!("\nPid:\t{pid}\n")) {
+        "ok".into()
+    } else {
+        "another directory".into()
+    }
+}
+
+/// Pid namespaces below the caller, each with its own procfs: L1 (its
+/// init's pid, in the caller's numbering, and its procfs), L2 below L1 and
+/// L2' beside L2.
+struct Containers {
+    l1: i32,
+    l1_proc: String,
+    l2: i32,
+    l2_proc: String,
+    l2b_proc: String,
+}
+
+/// Runs `f` in a forked child (root of a fresh user namespace when not
+/// root, private mount namespace) with [`Containers`] below it, and gives
+/// back its answer; the containers are gone (killed and reaped) after.
+fn in_containers(f: fn(&Containers) -> String) -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let base = std::env::temp_dir().join(format!("pidfs-bad-{}-{n}", std::process::id()));
+    let dirs = ["l1", "l2", "l2b"].map(|d| base.join(d).to_str().unwrap().to_owned());
+    for d in &dirs {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let mut p = [0; 2];
+    // SAFETY: pipe2 writes two fds.
+    assert_eq!(unsafe { libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    let (r, w) = (p[0], p[1]);
+    let d2 = dirs.clone();
+    let code = common::run_in_child(move || {
+        common::become_root_in_userns();
+        // SAFETY: namespace and mount syscalls in this forked child only.
+        unsafe {
+            assert_eq!(libc::unshare(libc::CLONE_NEWNS), 0);
+            assert_eq!(
+                libc::mount(
+                    c"none".as_ptr(),
+                    c"/".as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_REC | libc::MS_PRIVATE,
+                    std::ptr::null(),
+                ),
+                0
+            );
+        }
+        let mut q = [0; 2];
+        // SAFETY: pipe2 writes two fds.
+        assert_eq!(unsafe { libc::pipe2(q.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+        let (ready_r, ready_w) = (q[0], q[1]);
+        let [a_dir, b_dir, b2_dir] = d2.clone();
+        let l1 = fork_init(move || {
+            mount_proc(&a_dir);
+            let b_dir2 = b_dir.clone();
+            fork_init(move || {
+                mount_proc(&b_dir2);
+                report_pid(ready_w, 1);
+            });
+            fork_init(move || {
+                mount_proc(&b2_dir);
+                report_pid(ready_w, 2);
+            });
+            report_pid(ready_w, 0);
+        });
+        let mut pids = [0i32; 3];
+        for _ in 0..3 {
+            let mut rec = [0i32; 2];
+            // SAFETY: reads 8 bytes into a local.
+            let n = unsafe { libc::read(ready_r, rec.as_mut_ptr().cast(), 8) };
+            assert_eq!(n, 8);
+            pids[rec[0] as usize] = rec[1];
+        }
+        assert_eq!(pids[0], l1);
+        let l2 = pids[1];
+        let c = Containers {
+            l1,
+            l1_proc: d2[0].clone(),
+            l2,
+            l2_proc: d2[1].clone(),
+            l2b_proc: d2[2].clone(),
+        };
+        let answer = f(&c);
+        let b = answer.as_bytes();
+        // SAFETY: writes a short live buffer (atomic below PIPE_BUF).
+        unsafe { libc::write(w, b.as_ptr().cast(), b.len()) };
+        // SAFETY: kills and reaps our own child; the containers go with it.
+        unsafe {
+            libc::kill(l1, libc::SIGKILL);
+            libc::waitpid(l1, std::ptr::null_mut(), 0);
+        }
+    });
+    // SAFETY: our copy of the write end.
+    unsafe { libc::close(w) };
+    let mut buf = [0u8; 256];
+    // SAFETY: reads at most 256 bytes into a local.
+    let n = unsafe { libc::read(r, buf.as_mut_ptr().cast(), buf.len()) };
+    // SAFETY: our own fd.
+    unsafe { libc::close(r) };
+    for d in &dirs {
+        std::fs::remove_dir(d).unwrap();
+    }
+    std::fs::remove_dir(&base).unwrap();
+    assert_eq!(code, 0, "the containers' child failed");
+    String::from_utf8_lossy(&buf[..n.max(0) as usize]).into_owned()
+}
+
+fn mount_proc(target: &str) {
+    let t = std::ffi::CString::new(target).unwrap();
+    // SAFETY: mounts a procfs of the caller's pid namespace.
+    let r = unsafe {
+        libc::mount(
+            c"proc".as_ptr(),
+            t.as_ptr(),
+            c"proc".as_ptr(),
+            libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(r, 0, "mount proc: {}", std::io::Error::last_os_error());
+}
+
+/// Writes `tag` and the caller's pid as `/proc` (the caller's ancestor's
+/// procfs) numbers it, then waits to be killed.
+fn report_pid(w: i32, tag: i32) {
+    let me: i32 = std::fs::read_link("/proc/self")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rec = [tag, me];
+    // SAFETY: writes 8 bytes from a local (atomic: below PIPE_BUF).
+    unsafe { libc::write(w, rec.as_ptr().cast(), 8) };
+    loop {
+        // SAFETY: waits for a signal.
+        unsafe { libc::pause() };
+    }
+}
+
+/// Forks `body` as pid 1 of a new pid namespace (dying with its parent);
+/// the caller's later children stay in its own namespace.
+fn fork_init(body: impl FnOnce()) -> i32 {
+    let own = std::fs::File::open("/proc/self/ns/pid").unwrap();
+    // SAFETY: single-threaded forked process; the child runs `body`.
+    unsafe {
+        assert_eq!(libc::unshare(libc::CLONE_NEWPID), 0);
+        let pid = libc::fork();
+        assert!(pid >= 0);
+        if pid == 0 {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            body();
+            libc::_exit(0);
+        }
+        assert_eq!(
+            libc::setns(std::os::fd::AsRawFd::as_raw_fd(&own), libc::CLONE_NEWPID),
+            0
+        );
+        pid
+    }
+}
+
+/// 65,536 supplementary groups, then a process that is pid 1 of a new pid
+/// namespace: the `/proc` method reads its status to the end.
+fn many_groups() -> String {
+    let (mut r, mut w) = (0, 0);
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two fds.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    std::mem::swap(&mut r, &mut fds[0]);
+    std::mem::swap(&mut w, &mut fds[1]);
+    let code = common::run_in_child(move || {
+        common::become_root_in_userns();
+        let groups: Vec<libc::gid_t> = (0..65_536u32).map(|g| 1_000_000 + g).collect();
+        // SAFETY: reads `groups.len()` gids from a live buffer.
+        let e = if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
+            std::io::Error::last_os_error().raw_os_error().unwrap()
+        } else {
+            let own = std::fs::File::open("/proc/self/ns/pid").unwrap();
+            // SAFETY: unshare in this single-threaded forked child.
+            assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWPID) }, 0);
+            let c = common::Child::sleeper();
+            let own = std::os::fd::AsRawFd::as_raw_fd(&own);
+            // SAFETY: back to our own pid namespace for later children.
+            let r = unsafe { libc::setns(own, libc::CLONE_NEWPID) };
+            assert_eq!(r, 0);
+            let ns = open_path(&format!("/proc/{}/ns/pid", c.pid));
+            match Translator::with_method(Method::Proc).pid_in_pidns(&ns, c.pid) {
+                Ok(1) => 0,
+                Ok(_) => libc::EIO,
+                Err(e) => e.raw_os_error(),
+            }
+        };
+        // SAFETY: writes 4 bytes from a local.
+        unsafe { libc::write(w, (&e as *const i32).cast(), 4) };
+    });
+    // SAFETY: closes our copy of the write end, then reads 4 bytes.
+    unsafe { libc::close(w) };
+    let mut e = -1i32;
+    // SAFETY: reads at most 4 bytes into a local.
+    let n = unsafe { libc::read(r, (&mut e as *mut i32).cast(), 4) };
+    // SAFETY: our own fd.
+    unsafe { libc::close(r) };
+    assert_eq!((code, n), (0, 4));
+    errno::<()>(if e == 0 {
+        Ok(())
+    } else {
+        Err(Errno::from_raw_os_error(e))
+    })
+}
+
+/// A thread with a private fd table holds a pidfd of one child at the
+/// number where the leader's table holds a pidfd of another.
+fn private_fd_table() -> String {
+    let a = common::Child::sleeper();
+    let b = common::Child::sleeper();
+    let b_fd = pidfd(b.pid);
+    let n = std::os::fd::AsRawFd::as_raw_fd(&b_fd);
+    let a_pid = a.pid;
+    let got = std::thread::spawn(move || {
+        // SAFETY: unshare of this thread's fd table only.
+        assert_eq!(unsafe { libc::unshare(libc::CLONE_FILES) }, 0);
+        let a_fd = pidfd(a_pid);
+        // SAFETY: dup3 within this thread's own table; the fd at n is then
+        // owned here (closing it touches only this table).
+        let mine = unsafe {
+            assert!(libc::dup3(std::os::fd::AsRawFd::as_raw_fd(&a_fd), n, libc::O_CLOEXEC) >= 0);
+            PidFd::from(<OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(n))
+        };
+        match mine.pid() {
+            Ok(p) if p == a_pid => "ok".to_owned(),
+            Ok(_) => "another process's pid".to_owned(),
+            Err(e) => errno::<()>(Err(e)),
+        }
+    })
+    .join()
+    .unwrap();
+    drop((b_fd, a, b));
+    got
 }
 
 /// A handle taken outside, opened by a process in a child pid namespace

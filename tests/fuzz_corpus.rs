@@ -86,7 +86,7 @@ fn corpus_file_handle_decode() {
     );
 }
 
-/// Fuzz corpus `pidfd_fdinfo_parse`: pidfd fdinfo text (live, reaped `Pid: -1`, nested `NSpid:`, garbage).
+/// Fuzz corpus `pidfd_fdinfo_parse`: pidfd fdinfo text (live, reaped `Pid: -1`, nested `NSpid:`, garbage, cut inside `Pid:`, a line longer than the stream buffers).
 #[test]
 fn corpus_pidfd_fdinfo_parse() {
     replay(
@@ -94,8 +94,10 @@ fn corpus_pidfd_fdinfo_parse() {
         seeds!["pidfd_fdinfo_parse":
             "binary",
             "crlf-no-newline",
+            "cut-in-pid",
             "empty",
             "foreign-zero",
+            "long-line-first",
             "nspid-garbage",
             "pid-empty",
             "pid-min-levels-34",
@@ -109,20 +111,23 @@ fn corpus_pidfd_fdinfo_parse() {
     );
 }
 
-/// Fuzz corpus `proc_status_parse`: /proc/<pid>/status text (real files, missing/short/overlong Uid/Gid, 34-level NSpid).
+/// Fuzz corpus `proc_status_parse`: /proc/<pid>/status text (real files, missing/short/overlong Uid/Gid, 34-level NSpid, cut inside `NSpid:`, a 3 KB `Groups:` line, an `NSpid:` line padded past the stream buffers).
 #[test]
 fn corpus_proc_status_parse() {
     replay(
         "proc_status_parse",
         seeds!["proc_status_parse":
+            "cut-in-nspid",
             "dup-pid",
             "empty",
             "gid-overflow",
+            "long-groups",
             "minimal",
             "no-uid",
             "nspid-33",
             "nspid-34",
             "nspid-empty",
+            "nspid-padded-300",
             "nul-bytes",
             "pid-spaces",
             "real-child",
@@ -225,4 +230,21 @@ fn corpus_scm_credentials_parse() {
     } else {
         assert_eq!(parse(get("i386-layout")).map(|c| c.pid), Some(1234));
     }
+}
+
+/// The seeds added for whole-file reading say what they are for: a text
+/// cut inside its last line is rejected (the old one-read parser took
+/// `23` for `2301`), a long `Groups:` line does not hide `NSpid:`.
+#[test]
+fn cut_and_long_seeds() {
+    use pidfs::parse::{parse_pidfd_fdinfo, parse_proc_status};
+    let cut = include_bytes!("../fuzz/corpus/proc_status_parse/cut-in-nspid");
+    assert_eq!(parse_proc_status(cut), None);
+    let cut = include_bytes!("../fuzz/corpus/pidfd_fdinfo_parse/cut-in-pid");
+    assert_eq!(parse_pidfd_fdinfo(cut), None);
+    let long = include_bytes!("../fuzz/corpus/proc_status_parse/long-groups");
+    let st = parse_proc_status(long).unwrap();
+    assert_eq!(st.ns_pids.unwrap().as_slice(), &[2301, 1]);
+    let first = include_bytes!("../fuzz/corpus/pidfd_fdinfo_parse/long-line-first");
+    assert_eq!(parse_pidfd_fdinfo(first).unwrap().pid, 2301);
 }

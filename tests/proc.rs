@@ -500,9 +500,10 @@ fn concurrent_kill_and_reuse_never_names_the_usurper() {
 }
 
 /// A process outside proc_root's pid namespace (fdinfo `Pid: 0` there):
-/// EREMOTE, not some process that happens to have that number.
+/// ESRCH, as the kernel's `pid_nr_ns() == 0` answers, not some process
+/// that happens to have that number.
 #[test]
-fn process_outside_proc_root_namespace_is_eremote() {
+fn process_outside_proc_root_namespace_is_esrch() {
     in_child(|| {
         let outer = pidfd_open(std::process::id() as i32, PidfdFlags::empty()).unwrap();
         let outer_raw = outer.as_raw_fd();
@@ -513,7 +514,7 @@ fn process_outside_proc_root_namespace_is_eremote() {
             let proc_root = ns.proc_root();
             assert_eq!(
                 errno_of(procfd_from_pidfd(outer, proc_root.as_fd())),
-                Errno::EREMOTE
+                Errno::ESRCH
             );
         });
     });

@@ -1235,8 +1235,8 @@ fn scm_credentials_pid_rules() {
 }
 
 /// Fork-method translations from several threads at once: each call has
-/// its own socket pair and reaps only its own helpers (by pid), so the
-/// answers never cross and nothing is left behind.
+/// its own socket pair and reaps only its own helpers (through their
+/// pidfds), so the answers never cross and nothing is left behind.
 #[test]
 fn fork_method_concurrent_threads() {
     in_private_pidns(|| {
@@ -1268,6 +1268,148 @@ fn fork_method_concurrent_threads() {
             extra_children(nest.top),
             Vec::<i32>::new(),
             "stray children"
+        );
+    });
+}
+
+/// The pid of whoever runs a `SIGUSR1` handler, written by the handler.
+static HANDLER_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+extern "C" fn note_handler_pid(_: libc::c_int) {
+    // SAFETY: async-signal-safe: getpid and write of a local buffer.
+    unsafe {
+        let pid = libc::syscall(libc::SYS_getpid) as i32;
+        let b = pid.to_ne_bytes();
+        libc::write(
+            HANDLER_PIPE.load(std::sync::atomic::Ordering::Relaxed),
+            b.as_ptr().cast(),
+            4,
+        );
+    }
+}
+
+/// The fork method's helpers are forks of the caller: a signal they get
+/// must never run the caller's handler in them (the kernel runs the
+/// handler in whichever process the signal is sent to, and a fork inherits
+/// the handlers). A handler for SIGUSR1 notes its pid; SIGUSR1 goes to the
+/// whole process group every 20 ms while a first helper, then a
+/// grandchild, stalls (test hook); only the caller's own pid may show up,
+/// and it must (the signals did arrive).
+#[test]
+fn fork_method_helpers_never_run_the_callers_signal_handlers() {
+    in_private_pidns(|| {
+        // SAFETY: plain syscalls in C0 (single-threaded here): its own
+        // process group, so the group signal reaches nobody outside; a
+        // non-blocking pipe; the handler.
+        unsafe {
+            check(libc::setpgid(0, 0), "setpgid");
+            let mut p = [0; 2];
+            check(
+                libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK),
+                "pipe2",
+            );
+            HANDLER_PIPE.store(p[1], std::sync::atomic::Ordering::Relaxed);
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = note_handler_pid as *const () as usize;
+            check(
+                libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()),
+                "sigaction",
+            );
+            let own = open_ro("/proc/self/ns/pid");
+            let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let d2 = done.clone();
+            let sender = std::thread::spawn(move || {
+                while !d2.load(std::sync::atomic::Ordering::Relaxed) {
+                    libc::kill(0, libc::SIGUSR1);
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+            for child in [true, false] {
+                let r = pidfs::hooks::fork_translate_stalled(
+                    own.as_fd(),
+                    1,
+                    false,
+                    child,
+                    Duration::from_millis(300),
+                );
+                assert_eq!(r, Err(Errno::ETIMEDOUT), "stalled child: {child}");
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            sender.join().unwrap();
+            let mut seen = Vec::new();
+            loop {
+                let mut b = [0u8; 4];
+                if libc::read(p[0], b.as_mut_ptr().cast(), 4) != 4 {
+                    break;
+                }
+                seen.push(i32::from_ne_bytes(b));
+            }
+            assert!(
+                seen.contains(&1),
+                "the caller's handler never ran: {seen:?}"
+            );
+            assert!(
+                seen.iter().all(|&p| p == 1),
+                "a helper ran the caller's handler: {seen:?}"
+            );
+        }
+    });
+}
+
+/// The fork method reaps its first helper through the helper's pidfd: if
+/// something else in the caller reaped the helper first and its pid went
+/// to another child (test hook; clone3 set_tid, or ns_last_pid under
+/// qemu-user), that child's exit status is left for its owner; reaping by
+/// pid (`waitid(P_PID)`) would have taken it.
+#[test]
+fn fork_method_reaps_its_helper_through_the_pidfd() {
+    in_private_pidns(|| {
+        let own = open_ro("/proc/self/ns/pid");
+        let mut other = None;
+        let r = pidfs::hooks::fork_translate_before_reap(
+            own.as_fd(),
+            1,
+            false,
+            Duration::from_secs(10),
+            &mut |helper| {
+                // Someone else in the caller reaps the helper...
+                let mut st = 0;
+                // SAFETY: reaps our own child.
+                assert_eq!(unsafe { libc::waitpid(helper, &mut st, 0) }, helper);
+                // ...and a new child of ours gets its pid and exits at once.
+                // SAFETY: the child only exits.
+                let forked = unsafe {
+                    pidfs::hooks::fork_pidfd_with_set_tid(pidfs::CloneFlags::empty(), &[helper])
+                };
+                let pid = match forked {
+                    Ok(pidfs::Forked::Child) => exit(42),
+                    Ok(pidfs::Forked::Parent { pid, .. }) => pid,
+                    Err(Errno::ENOSYS) => {
+                        if !common::QEMU {
+                            panic!("clone3 missing outside qemu-user");
+                        }
+                        std::fs::write("/proc/sys/kernel/ns_last_pid", format!("{}", helper - 1))
+                            .unwrap();
+                        let pid = fork();
+                        if pid == 0 {
+                            exit(42);
+                        }
+                        pid
+                    }
+                    Err(e) => panic!("set_tid: {e:?}"),
+                };
+                assert_eq!(
+                    pid, helper,
+                    "the helper's pid was not given to the new child"
+                );
+                other = Some(pid);
+            },
+        );
+        assert_eq!(r, Ok(1));
+        let st = waitpid(other.expect("the hook ran"));
+        assert!(
+            libc::WIFEXITED(st) && libc::WEXITSTATUS(st) == 42,
+            "{st:#x}"
         );
     });
 }

@@ -16,8 +16,8 @@
 use crate::flags::InfoMask;
 use crate::info::{PIDFD_INFO_SIZE, PidfdInfo};
 use crate::parse::{
-    MAX_NS_LEVELS, NsPids, field, parse_i32, parse_id4, parse_ns_pids, parse_pidfd_fdinfo,
-    parse_proc_status, parse_u32,
+    FdinfoParser, Line, MAX_NS_LEVELS, NsPids, StatusParser, TextError, field, for_each_line,
+    parse_i32, parse_id4, parse_ns_pids, parse_pidfd_fdinfo, parse_proc_status, parse_u32,
 };
 use crate::raw;
 use crate::signal::SigInfo;
@@ -102,10 +102,56 @@ fn check_numbers(w: &[u8]) {
     }
 }
 
+/// Text that does not end with a newline was cut: every whole-text parser
+/// must reject it.
+fn cut(data: &[u8]) -> bool {
+    !data.is_empty() && !data.ends_with(b"\n")
+}
+
+/// Feeds `data` to `feed` the way `procfs` reads a file: through a buffer
+/// of `cap` bytes (at most 256), `chunk` bytes per read.
+fn stream(data: &[u8], cap: usize, chunk: usize, feed: impl FnMut(Line<'_>)) {
+    let mut buf = [0u8; 256];
+    let mut pos = 0usize;
+    let r: Result<(), ()> = for_each_line(
+        &mut buf[..cap.min(256)],
+        |b| {
+            let n = b.len().min(chunk.max(1)).min(data.len() - pos);
+            b[..n].copy_from_slice(&data[pos..pos + n]);
+            pos += n;
+            Ok(n)
+        },
+        feed,
+    );
+    assert!(r.is_ok());
+    assert_eq!(pos, data.len(), "the line reader stopped before the end");
+}
+
+/// The buffer sizes and read sizes the streaming checks use for `data`:
+/// read sizes from its first byte, so the fuzzer steers them.
+fn stream_shapes(data: &[u8]) -> [(usize, usize); 3] {
+    let k = usize::from(data.first().copied().unwrap_or(0));
+    [(16, 1 + k % 5), (61, 1 + k % 64), (256, 256)]
+}
+
 /// The body of the `pidfd_fdinfo_parse` fuzz target: a pidfd's
-/// `/proc/self/fdinfo/<fd>` text through [`parse_pidfd_fdinfo`] and the
-/// field helpers.
+/// `/proc/thread-self/fdinfo/<fd>` text through [`parse_pidfd_fdinfo`],
+/// the line-by-line [`FdinfoParser`] fed through small buffers (which
+/// must agree with it unless a needed line did not fit), and the field
+/// helpers. Text whose last line has no newline is rejected.
 pub fn pidfd_fdinfo_parse(data: &[u8]) {
+    let whole = parse_pidfd_fdinfo(data);
+    if cut(data) {
+        assert_eq!(whole, None, "a cut text parsed");
+    }
+    for (cap, chunk) in stream_shapes(data) {
+        let mut p = FdinfoParser::new();
+        stream(data, cap, chunk, |l| p.feed(l));
+        match p.finish() {
+            Err(TextError::LineTooLong) => assert!(cap <= data.len()),
+            r => assert_eq!(r.ok(), whole, "streamed through {cap} bytes"),
+        }
+    }
     // The first line's words go through the number parsers too.
     for w in data.split(|&b| b == b'\n' || b == b'\t' || b == b' ') {
         check_numbers(w);
@@ -115,16 +161,24 @@ pub fn pidfd_fdinfo_parse(data: &[u8]) {
     if let Some((&k, rest)) = data.split_first() {
         let klen = usize::from(k % 8).min(rest.len());
         let (key, text) = rest.split_at(klen);
-        if let Some(v) = field(text, key) {
-            assert!(!key.is_empty());
-            let line = text
-                .split(|&b| b == b'\n')
-                .find(|l| l.starts_with(key))
-                .expect("field found a value without a line");
-            assert!(line.ends_with(v));
+        // The first line (newline-terminated or the cut last one) whose
+        // text starts with the key.
+        let first = text
+            .split_inclusive(|&b| b == b'\n')
+            .map(|l| (l.strip_suffix(b"\n"), l))
+            .find(|(whole, l)| !key.is_empty() && whole.unwrap_or(l).starts_with(key));
+        match field(text, key) {
+            Some(v) => {
+                assert!(!key.is_empty());
+                let (whole, _) = first.expect("field found a value without a line");
+                let line = whole.expect("field took a cut line");
+                assert!(line.ends_with(v));
+            }
+            // Not found only if the first such line is the cut last one.
+            None => assert!(first.is_none_or(|(whole, _)| whole.is_none())),
         }
     }
-    let Some(f) = parse_pidfd_fdinfo(data) else {
+    let Some(f) = whole else {
         return;
     };
     let pid_value = field(data, b"Pid:").expect("parsed without a Pid: line");
@@ -148,8 +202,23 @@ pub fn pidfd_fdinfo_parse(data: &[u8]) {
 
 /// The body of the `proc_status_parse` fuzz target: `/proc/<pid>/status`
 /// text through [`parse_proc_status`] (`Tgid:`, `Pid:`, `PPid:`, `Uid:`,
-/// `Gid:`, `NSpid:`, `NStgid:`) and the line parsers on their own.
+/// `Gid:`, `NSpid:`, `NStgid:`), through the line-by-line
+/// [`StatusParser`] fed through small buffers (which must agree unless a
+/// needed line did not fit), and the line parsers on their own. Text
+/// whose last line has no newline is rejected.
 pub fn proc_status_parse(data: &[u8]) {
+    let whole = parse_proc_status(data);
+    if cut(data) {
+        assert_eq!(whole, None, "a cut text parsed");
+    }
+    for (cap, chunk) in stream_shapes(data) {
+        let mut p = StatusParser::new();
+        stream(data, cap, chunk, |l| p.feed(l));
+        match p.finish() {
+            Err(TextError::LineTooLong) => assert!(cap <= data.len()),
+            r => assert_eq!(r.ok(), whole, "streamed through {cap} bytes"),
+        }
+    }
     if let Some(p) = parse_ns_pids(data) {
         check_ns_pids(&p);
     }
@@ -158,7 +227,7 @@ pub fn proc_status_parse(data: &[u8]) {
         assert!(write!(b, "{}\t{}\t{}\t{}", ids[0], ids[1], ids[2], ids[3]).is_ok());
         assert_eq!(parse_id4(b.as_bytes()), Some(ids));
     }
-    let Some(s) = parse_proc_status(data) else {
+    let Some(s) = whole else {
         return;
     };
     for key in [&b"Tgid:"[..], b"Pid:", b"PPid:", b"Uid:", b"Gid:"] {

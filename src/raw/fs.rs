@@ -8,6 +8,9 @@ pub const STATX_TYPE: u32 = 0x1;
 pub const STATX_INO: u32 = 0x100;
 pub const PIDFS_MAGIC: u64 = 0x5049_4446;
 pub const PROC_SUPER_MAGIC: u64 = 0x9fa0;
+/// The inode number of a procfs root directory (`PROC_ROOT_INO`,
+/// include/linux/proc_ns.h).
+pub const PROC_ROOT_INO: u64 = 1;
 pub const NSFS_MAGIC: u64 = 0x6e73_6673;
 pub const ANON_INODE_FS_MAGIC: u64 = 0x0904_1934;
 

@@ -33,14 +33,22 @@ pub(crate) fn chdir(path: &CStr) -> Result<()> {
 }
 
 /// `openat2(dirfd, path, &how, sizeof how)` (5.6; `ENOSYS` before).
+/// `O_LARGEFILE` is added except with `O_PATH`, which `openat2` takes only
+/// with `O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC` (`EINVAL` otherwise: a 32-bit
+/// caller's `O_LARGEFILE` is a real bit).
 pub(crate) fn openat2(
     dirfd: BorrowedFd<'_>,
     path: &CStr,
     flags: u32,
     resolve: u64,
 ) -> Result<OwnedFd> {
+    let large = if flags & raw::O_PATH == 0 {
+        raw::O_LARGEFILE
+    } else {
+        0
+    };
     let how = raw::open_how {
-        flags: u64::from(flags | raw::O_LARGEFILE),
+        flags: u64::from(flags | large),
         mode: 0,
         resolve,
     };
@@ -59,16 +67,25 @@ pub(crate) fn openat2(
 
 /// `fstatfs(fd).f_type` (`fstatfs64` on 32-bit targets that have it).
 pub(crate) fn fstatfs_type(fd: BorrowedFd<'_>) -> Result<u64> {
+    fstatfs_type_raw(fd_arg(fd))
+}
+
+/// [`fstatfs_type`] of a bare descriptor number that may not be open
+/// (`EBADF` then), such as an ioctl's answer before it is known to be a
+/// new fd.
+pub(crate) fn fstatfs_type_of_number(fd: i32) -> Result<u64> {
+    fstatfs_type_raw(Arg::int(fd))
+}
+
+fn fstatfs_type_raw(fd: Arg) -> Result<u64> {
     let mut buf = raw::statfs_buf { words: [0; 16] };
     let out = Arg::mut_ptr(&mut buf as *mut raw::statfs_buf);
     decode_void(match arch::wide::FSTATFS64_SIZE {
         // SAFETY: the kernel writes `size` bytes (84), less than `buf`'s 128.
-        Some(size) => unsafe {
-            arch::syscall3(arch::wide::FSTATFS, fd_arg(fd), Arg::usize(size), out)
-        },
+        Some(size) => unsafe { arch::syscall3(arch::wide::FSTATFS, fd, Arg::usize(size), out) },
         // SAFETY: the kernel writes one `struct statfs` (120 bytes on
         // 64-bit targets), less than `buf`'s 128.
-        None => unsafe { arch::syscall2(arch::wide::FSTATFS, fd_arg(fd), out) },
+        None => unsafe { arch::syscall2(arch::wide::FSTATFS, fd, out) },
     })?;
     // f_type is the first field: a `long` on 64-bit targets, a u32 in
     // statfs64. Magic numbers fit in 32 bits either way.

@@ -196,6 +196,25 @@ pub(crate) fn ppoll_countdown(
     })
 }
 
+/// `clock_gettime(CLOCK_MONOTONIC)` (`clock_gettime64` on i386): the time
+/// since boot, for deadlines that must hold whatever `ppoll` writes back
+/// (qemu-user leaves its timeout untouched on `EINTR`).
+pub(crate) fn clock_monotonic() -> Result<core::time::Duration> {
+    let mut ts = raw::__kernel_timespec::default();
+    // SAFETY: the kernel writes one 16-byte __kernel_timespec.
+    decode_void(unsafe {
+        arch::syscall2(
+            arch::wide::CLOCK_GETTIME,
+            Arg::uint(raw::CLOCK_MONOTONIC),
+            Arg::mut_ptr(&mut ts as *mut raw::__kernel_timespec),
+        )
+    })?;
+    Ok(core::time::Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    ))
+}
+
 /// `getdents64(fd, buf, len)`: packed `struct linux_dirent64` records.
 pub(crate) fn getdents64(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.

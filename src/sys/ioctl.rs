@@ -4,9 +4,9 @@
 //! file; a request outside each function's list is `EINVAL` before any
 //! syscall.
 
-use super::{fd_arg, fd_ret};
+use super::{fd_arg, owned};
 use crate::arch::{self, Arg, Ret};
-use crate::errno::{Errno, Result, decode};
+use crate::errno::{Errno, Result, decode, decode_int};
 use crate::fd::{BorrowedFd, OwnedFd};
 use crate::raw;
 
@@ -30,7 +30,26 @@ pub(crate) fn pidfd_get_ns(pidfd: BorrowedFd<'_>, request: u32) -> Result<OwnedF
     }
     // SAFETY: the PIDFD_GET_*_NAMESPACE requests take no argument (0 is
     // required) and return a new fd.
-    fd_ret(unsafe { ioctl(pidfd, request, Arg::usize(0)) })
+    nsfs_fd_ret(unsafe { ioctl(pidfd, request, Arg::usize(0)) })
+}
+
+/// Decodes an ioctl that returns a new namespace fd, taking ownership of
+/// the number only if `fstatfs` says nsfs. The kernel's nsfs and pidfs
+/// handlers always return a new nsfs fd; any other answer (an emulator, or
+/// a seccomp user-notification supervisor answering the ioctl with a
+/// number of its choosing) is not known to be a new fd of ours: it is left
+/// alone (not wrapped, so never closed: it may be another owner's fd) and
+/// the answer is `EIO`.
+fn nsfs_fd_ret(r: Ret) -> Result<OwnedFd> {
+    let fd = decode_int(r)?;
+    match super::fstatfs_type_of_number(fd) {
+        // SAFETY: an nsfs fd just returned by a namespace ioctl: the
+        // kernel's handlers install a new descriptor for each call (only a
+        // supervisor answering with the number of another nsfs fd of this
+        // process could fool this check, and it cannot be told apart).
+        Ok(raw::NSFS_MAGIC) => Ok(unsafe { owned(fd) }),
+        _ => Err(Errno::EIO),
+    }
 }
 
 /// `ioctl(pidfd, PIDFD_GET_INFO*, &mut info)` with a request whose encoded
@@ -79,7 +98,7 @@ pub(crate) fn ns_get_fd(ns: BorrowedFd<'_>, request: u32) -> Result<OwnedFd> {
         return Err(Errno::EINVAL);
     }
     // SAFETY: both requests ignore their argument and return a new fd.
-    fd_ret(unsafe { ioctl(ns, request, Arg::usize(0)) })
+    nsfs_fd_ret(unsafe { ioctl(ns, request, Arg::usize(0)) })
 }
 
 /// `ioctl(ns, NS_GET_MNTNS_ID, &mut u64)`.

@@ -9,6 +9,16 @@
 //! processes then run only raw syscalls on data already on the stack — no
 //! locks, no allocation, no unwinding — and leave with `exit_group`, which
 //! is what makes a fork of a multi-threaded process sound.
+//!
+//! Every signal is blocked across the first fork (as `spawn` does) and
+//! stays blocked in both helpers until they exit, so no handler of the
+//! caller ever runs in them (a handler that touches a lock or a buffer of
+//! the caller's would run on a forked copy of it); `SIGKILL`, the only
+//! signal they act on (their timeout, `PR_SET_PDEATHSIG`), cannot be
+//! blocked. Each helper is reaped through its pidfd (`waitid(P_PIDFD)`),
+//! never by pid: should something else in the caller reap it first (a
+//! `waitpid(-1)` in another thread), its pid may already name another
+//! child, whose exit status a `waitid(P_PID)` would steal.
 #![allow(unsafe_code)]
 
 use super::Dir;
@@ -53,9 +63,55 @@ fn timespec(d: Duration) -> raw::__kernel_timespec {
     }
 }
 
+/// One overall deadline for a `ppoll` loop that retries on `EINTR`: the
+/// timeout of each wait is the time left on `CLOCK_MONOTONIC`, so signals
+/// that keep interrupting the wait cannot stretch it, even where the time
+/// left is not written back (qemu-user leaves the timeout untouched on
+/// `EINTR`). Without a clock (it cannot fail) the kernel's written-back
+/// countdown is all there is.
+struct Deadline {
+    at: Option<Duration>,
+    ts: raw::__kernel_timespec,
+}
+
+impl Deadline {
+    fn after(d: Duration) -> Deadline {
+        Deadline {
+            at: sys::clock_monotonic().ok().map(|now| now.saturating_add(d)),
+            ts: timespec(d),
+        }
+    }
+    /// The timeout for the next `ppoll`.
+    fn left(&mut self) -> &mut raw::__kernel_timespec {
+        if let Some(at) = self.at
+            && let Ok(now) = sys::clock_monotonic()
+        {
+            self.ts = timespec(at.saturating_sub(now));
+        }
+        &mut self.ts
+    }
+}
+
 /// One fork-based translation with the caller's `timeout`.
 pub(super) fn translate(ns: BorrowedFd<'_>, pid: i32, dir: Dir, timeout: Duration) -> Result<i32> {
-    fork_translate(ns, pid, dir, timeout, Stall::No)
+    fork_translate(ns, pid, dir, timeout, Stall::No, &mut |_| {})
+}
+
+/// A fork-based translation calling `before_reap(pid)` with the first
+/// helper's pid after its answer came and before it is reaped (the test
+/// hook `hooks::fork_translate_before_reap`: a test reaps the helper there
+/// and gives its pid to another child).
+#[cfg(feature = "test-hooks")]
+pub fn translate_before_reap(
+    ns: BorrowedFd<'_>,
+    pid: i32,
+    into: bool,
+    timeout: Duration,
+    before_reap: &mut dyn FnMut(i32),
+) -> Result<i32> {
+    super::check_pidns(ns)?;
+    let dir = if into { Dir::Into } else { Dir::From };
+    fork_translate(ns, pid, dir, timeout, Stall::No, before_reap)
 }
 
 /// A fork-based translation whose first helper (`child = true`) or
@@ -76,19 +132,20 @@ pub fn translate_stalled(
     } else {
         Stall::Grandchild
     };
-    fork_translate(ns, pid, dir, timeout, stall)
+    fork_translate(ns, pid, dir, timeout, stall, &mut |_| {})
 }
 
 /// One fork-based translation. The socket pair is `SOCK_CLOEXEC` and is
-/// closed on every path; the child is reaped by pid on every path; the
-/// grandchild is reaped by the child (by pid), after a `SIGKILL` through
-/// its pidfd if it has not answered within `timeout`.
+/// closed on every path; the child is reaped through its pidfd on every
+/// path; the grandchild is reaped by the child (through its pidfd), after
+/// a `SIGKILL` through that pidfd if it has not answered within `timeout`.
 fn fork_translate(
     ns: BorrowedFd<'_>,
     pid: i32,
     dir: Dir,
     timeout: Duration,
     stall: Stall,
+    before_reap: &mut dyn FnMut(i32),
 ) -> Result<i32> {
     let (ours, theirs) = sys::socketpair(raw::AF_UNIX, raw::SOCK_DGRAM | raw::SOCK_CLOEXEC, 0)?;
     match dir {
@@ -112,9 +169,19 @@ fn fork_translate(
         }
     }
     let parent = sys::getpid();
+    // Block every signal across the fork: the helpers keep them blocked
+    // (see the module docs); the caller gets its mask back at once.
+    let all = !0u64;
+    let mut old = 0u64;
+    sys::sigprocmask(raw::SIG_SETMASK, Some(&all), Some(&mut old))?;
     // SAFETY: the child runs only `helper` (raw syscalls on stack data, no
     // locks, no allocation) and then exit_group()s.
-    let (child, child_fd) = match unsafe { fork_pidfd(CloneFlags::empty()) }? {
+    let forked = unsafe { fork_pidfd(CloneFlags::empty()) };
+    if !matches!(forked, Ok(Forked::Child)) {
+        // Restoring a mask we just read cannot fail.
+        let _ = sys::sigprocmask(raw::SIG_SETMASK, Some(&old), None);
+    }
+    let (child, child_fd) = match forked? {
         Forked::Child => {
             let code = helper(ns, theirs.as_fd(), pid, dir, timeout, stall, parent);
             sys::exit_group(code)
@@ -128,7 +195,8 @@ fn fork_translate(
         // `child` is unreaped: the pidfd (and the pid) still name it.
         let _ = sys::pidfd_send_signal(child_fd.as_fd(), raw::SIGKILL, None, 0);
     }
-    reap(child);
+    before_reap(child);
+    reap(child, Some(child_fd.as_fd()));
     match answer {
         Ok(v) => v,
         Err(Backstop) => Err(Errno::ETIMEDOUT),
@@ -147,7 +215,7 @@ fn wait_answer(
     child: BorrowedFd<'_>,
     backstop: Duration,
 ) -> core::result::Result<Result<i32>, Backstop> {
-    let mut ts = timespec(backstop);
+    let mut deadline = Deadline::after(backstop);
     loop {
         let mut fds = [
             raw::pollfd {
@@ -161,7 +229,7 @@ fn wait_answer(
                 revents: 0,
             },
         ];
-        match sys::ppoll_countdown(&mut fds, &mut ts) {
+        match sys::ppoll_countdown(&mut fds, deadline.left()) {
             Ok(0) => return Err(Backstop),
             Ok(_) => {}
             Err(Errno::EINTR) => continue,
@@ -193,10 +261,23 @@ fn wait_answer(
     }
 }
 
-/// `waitid(P_PID, pid, WEXITED)`, retried on `EINTR`; `ECHILD` (someone
-/// else reaped it, or `SIGCHLD` is ignored) ends the wait too.
-fn reap(pid: i32) {
+/// Reaps our child `pid` through its pidfd: `waitid(P_PIDFD, pidfd,
+/// WEXITED)`, retried on `EINTR`. `ECHILD` (someone else reaped it, or
+/// `SIGCHLD` is ignored) ends the wait, and never touches another child
+/// that got the pid meanwhile. `waitid(P_PID)` only without a pidfd, or
+/// before 5.4 (`P_PIDFD` answers `EINVAL`), when the child is known to be
+/// unreaped by anyone else.
+fn reap(pid: i32, pidfd: Option<BorrowedFd<'_>>) {
     let mut info = raw::siginfo_t::zeroed();
+    if let Some(fd) = pidfd {
+        loop {
+            match sys::waitid(raw::P_PIDFD, fd.as_raw_fd(), &mut info, raw::WEXITED) {
+                Err(Errno::EINTR) => continue,
+                Err(Errno::EINVAL) => break,
+                _ => return,
+            }
+        }
+    }
     while sys::waitid(raw::P_PID, pid, &mut info, raw::WEXITED) == Err(Errno::EINTR) {}
 }
 
@@ -263,15 +344,16 @@ fn helper(
     // `g` is our unreaped child, so its pid (and this pidfd) cannot name
     // another process. Without a pidfd (kernels before 5.3) the wait below
     // is unbounded and the caller's backstop is what bounds the call.
-    if let Ok(pidfd) = sys::pidfd_open(g, 0) {
-        let mut ts = timespec(timeout);
+    let g_fd = sys::pidfd_open(g, 0).ok();
+    if let Some(pidfd) = &g_fd {
+        let mut deadline = Deadline::after(timeout);
         let exited = loop {
             let mut fds = [raw::pollfd {
                 fd: pidfd.as_raw_fd(),
                 events: raw::POLLIN,
                 revents: 0,
             }];
-            match sys::ppoll_countdown(&mut fds, &mut ts) {
+            match sys::ppoll_countdown(&mut fds, deadline.left()) {
                 Ok(0) => break false,
                 Ok(_) => break true,
                 Err(Errno::EINTR) => continue,
@@ -283,7 +365,7 @@ fn helper(
             report(sock, Errno::ETIMEDOUT);
         }
     }
-    reap(g);
+    reap(g, g_fd.as_ref().map(|fd| fd.as_fd()));
     0
 }
 

@@ -17,8 +17,8 @@
 //!   grandchild (with `SO_PASSCRED`) receives the number as seen in `ns`
 //!   and sends it back as plain data. About 250 µs (two forks).
 //! - [`Method::Proc`]: the `NSpid:`/`NStgid:` lines of `/proc/<pid>/status`
-//!   (read into a stack buffer): the pid at every level from the procfs
-//!   namespace down to the task's own. "In" reads the task's line and
+//!   (read to its end, line by line, through a stack buffer): the pid at
+//!   every level from the procfs namespace down to the task's own. "In" reads the task's line and
 //!   picks the entry at `ns`'s level; "from" scans `/proc` (processes, then
 //!   threads) for the task whose entry at that level is `pid`. "In" costs
 //!   two status reads and a few `/proc` lookups (30 µs or so: the caller's
@@ -305,7 +305,7 @@ pub(crate) fn check_pidns(ns: BorrowedFd<'_>) -> Result<()> {
                 return Err(Errno::EINVAL);
             }
             let mut path = PathBuf::new();
-            path.push(b"/proc/self/fd/");
+            path.push(b"/proc/thread-self/fd/");
             path.push_u32(ns.as_raw_fd() as u32);
             let mut link = [0u8; 64];
             match sys::readlinkat(fd_cwd(), path.as_cstr()?, &mut link) {

@@ -1,31 +1,57 @@
 //! Parsers for the kernel's text files this crate reads: the fdinfo of a
-//! pidfd (`/proc/self/fdinfo/<fd>`) and `/proc/<pid>/status`.
+//! pidfd (`/proc/thread-self/fdinfo/<fd>`) and `/proc/<pid>/status`.
 //!
-//! They work on a byte slice (a stack buffer the caller filled), never
-//! allocate and never panic: garbage, truncated or hostile text gives
-//! `None`. Each is fuzzed (`fuzz/fuzz_targets/proc_status_parse.rs`).
+//! They never allocate and never panic: garbage, truncated or hostile text
+//! gives `None`. Each works line by line ([`FdinfoParser`],
+//! [`StatusParser`]), so that a file is read to its end through one small
+//! stack buffer ([`for_each_line`]) however long it is (a status file of a
+//! process with 65,536 supplementary groups is about 600 KiB, almost all
+//! of it one `Groups:` line); [`parse_pidfd_fdinfo`] and
+//! [`parse_proc_status`] feed a whole text through the same parsers.
+//!
+//! Every parser rejects text whose last line has no newline: the kernel
+//! ends every line of these files with one, so such text was cut (a read
+//! that stopped short) and its last value may be a prefix of the real one
+//! (`29` for `2957`). Each is fuzzed
+//! (`fuzz/fuzz_targets/{pidfd_fdinfo_parse,proc_status_parse}.rs`).
+
+mod files;
+mod lines;
+
+pub use files::{
+    FdinfoParser, PidfdFdinfo, ProcStatus, StatusCreds, StatusParser, TextError,
+    parse_pidfd_fdinfo, parse_proc_status,
+};
+pub use lines::{Line, for_each_line};
 
 /// The most pid-namespace levels an `NSpid:` line can list (the kernel's
 /// `MAX_PID_NS_LEVEL` is 32, plus the initial namespace).
 pub const MAX_NS_LEVELS: usize = 33;
 
-/// The value part of the first line of `text` that starts with `key`
-/// (for example `b"Pid:"`), without leading blanks or the newline.
-/// `None` if no line has that key.
+/// The value part of the first complete line of `text` that starts with
+/// `key` (for example `b"Pid:"`), without leading blanks or the newline.
+/// `None` if no newline-terminated line has that key: text after the last
+/// `\n` is a cut line (a short read), never the kernel's output, and is not
+/// looked at.
 pub fn field<'a>(text: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     if key.is_empty() {
         return None;
     }
-    for line in text.split(|&b| b == b'\n') {
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\n")?;
         if let Some(rest) = line.strip_prefix(key) {
-            let start = rest
-                .iter()
-                .position(|&b| b != b' ' && b != b'\t')
-                .unwrap_or(rest.len());
-            return Some(&rest[start..]);
+            return Some(skip_blanks(rest));
         }
     }
     None
+}
+
+pub(crate) fn skip_blanks(s: &[u8]) -> &[u8] {
+    let start = s
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(s.len());
+    &s[start..]
 }
 
 /// Parses one decimal integer (optional leading `-`) that fits an `i32`.
@@ -112,6 +138,22 @@ pub fn parse_ns_pids(value: &[u8]) -> Option<NsPids> {
     if out.len == 0 { None } else { Some(out) }
 }
 
+/// The inode number in a namespace link's text (`readlink` of
+/// `/proc/<pid>/ns/<kind>`: `pid:[4026531836]`), if the text is exactly
+/// `<kind>:[<decimal u64>]`.
+pub fn ns_link_ino(text: &[u8], kind: &[u8]) -> Option<u64> {
+    let digits = text
+        .strip_prefix(kind)?
+        .strip_prefix(b":[")?
+        .strip_suffix(b"]")?;
+    if digits.is_empty() || digits.len() > 20 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |v, &d| {
+        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
 /// The four ids of a `Uid:` or `Gid:` status line: real, effective, saved,
 /// filesystem.
 pub fn parse_id4(value: &[u8]) -> Option<[u32; 4]> {
@@ -127,80 +169,14 @@ pub fn parse_id4(value: &[u8]) -> Option<[u32; 4]> {
     if n == 4 { Some(out) } else { None }
 }
 
-/// What the fdinfo of a pidfd says (`/proc/self/fdinfo/<fd>`, 5.3+ for
-/// `Pid:`, 5.10+ for `NSpid:`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct PidfdFdinfo {
-    /// `Pid:` the pid in the reader's pid namespace; -1 once the process is
-    /// reaped, 0 if it is outside the reader's namespace.
-    pub pid: i32,
-    /// `NSpid:`, if the kernel printed it (absent when `pid` is -1 or 0).
-    pub ns_pids: Option<NsPids>,
-}
-
-/// Parses a pidfd's fdinfo text. `None` if it has no valid `Pid:` line
-/// (not a pidfd, or garbage).
-pub fn parse_pidfd_fdinfo(text: &[u8]) -> Option<PidfdFdinfo> {
-    let pid = parse_i32(trim(field(text, b"Pid:")?))?;
-    let ns_pids = field(text, b"NSpid:").and_then(parse_ns_pids);
-    Some(PidfdFdinfo { pid, ns_pids })
-}
-
-/// The credentials lines of `/proc/<pid>/status`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct StatusCreds {
-    /// `Uid:` real, effective, saved, filesystem.
-    pub uid: [u32; 4],
-    /// `Gid:` real, effective, saved, filesystem.
-    pub gid: [u32; 4],
-}
-
-/// What this crate reads from `/proc/<pid>/status`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct ProcStatus {
-    /// `Tgid:`.
-    pub tgid: i32,
-    /// `Pid:`.
-    pub pid: i32,
-    /// `PPid:`.
-    pub ppid: i32,
-    /// `Uid:` and `Gid:`.
-    pub creds: StatusCreds,
-    /// `NSpid:` (4.1+), if present.
-    pub ns_pids: Option<NsPids>,
-    /// `NStgid:` (4.1+), if present.
-    pub ns_tgids: Option<NsPids>,
-}
-
-/// Parses `/proc/<pid>/status`. `None` if any of `Tgid:`, `Pid:`, `PPid:`,
-/// `Uid:`, `Gid:` is missing or malformed.
-pub fn parse_proc_status(text: &[u8]) -> Option<ProcStatus> {
-    Some(ProcStatus {
-        tgid: parse_i32(trim(field(text, b"Tgid:")?))?,
-        pid: parse_i32(trim(field(text, b"Pid:")?))?,
-        ppid: parse_i32(trim(field(text, b"PPid:")?))?,
-        creds: StatusCreds {
-            uid: parse_id4(field(text, b"Uid:")?)?,
-            gid: parse_id4(field(text, b"Gid:")?)?,
-        },
-        ns_pids: field(text, b"NSpid:").and_then(parse_ns_pids),
-        ns_tgids: field(text, b"NStgid:").and_then(parse_ns_pids),
-    })
-}
-
-fn trim(s: &[u8]) -> &[u8] {
-    let end = s
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t' && b != b'\r')
-        .map_or(0, |i| i + 1);
-    &s[..end]
-}
-
 /// Field 22 (`starttime`, clock ticks after boot) of a
 /// `/proc/<pid>/stat` line: the fields after `comm`, which may itself hold
-/// spaces and `)`, start after the last `)`. `None` for a malformed line.
-/// Pure, never panics.
+/// spaces and `)`, start after the last `)`. `None` for a malformed line,
+/// or one cut before its newline. Pure, never panics.
 pub fn parse_stat_starttime(text: &[u8]) -> Option<u64> {
+    if text.last() != Some(&b'\n') {
+        return None;
+    }
     let close = text.iter().rposition(|&b| b == b')')?;
     // After ')' comes field 3 (state); field 22 is the 20th from there.
     let f = text[close + 1..]
@@ -246,6 +222,71 @@ TracerPid:\t0\nUid:\t0\t1\t2\t3\nGid:\t4\t5\t6\t7\nFDSize:\t64\nNStgid:\t42\t1\n
         assert!(f.ns_pids.is_none());
         let f = parse_pidfd_fdinfo(b"Pid:\t1234\nNSpid:\t1234\t5\t1\n").unwrap();
         assert_eq!(f.ns_pids.unwrap().as_slice(), &[1234, 5, 1]);
+    }
+
+    /// A last line without its newline is a cut read: the whole text is
+    /// rejected (`29` may be the start of `2957`), and `field` does not
+    /// look at it.
+    #[test]
+    fn cut_text_is_none() {
+        assert_eq!(parse_pidfd_fdinfo(b"Pid:\t29"), None);
+        assert_eq!(parse_pidfd_fdinfo(b"Pid:\t2957\nNSpid:\t2957\t2"), None);
+        assert!(parse_pidfd_fdinfo(b"Pid:\t2957\nNSpid:\t2957\t2\n").is_some());
+        let cut = &STATUS[..STATUS.len() - 1];
+        assert_eq!(parse_proc_status(cut), None);
+        assert_eq!(field(b"Pid:\t29", b"Pid:"), None);
+        assert_eq!(field(b"A:\t1\nPid:\t29", b"Pid:"), None);
+        assert_eq!(field(b"Pid:\t7\nPid:\t29", b"Pid:"), Some(&b"7"[..]));
+    }
+
+    /// Fed through a buffer smaller than the `Groups:` line, the parser
+    /// skips that line and still gets every field; a needed line longer
+    /// than the buffer is `LineTooLong`, never a cut value.
+    #[test]
+    fn long_lines() {
+        let mut text = std::vec::Vec::from(&STATUS[..STATUS.len()]);
+        let groups: std::string::String = (0..2000).map(|g| std::format!("{g} ")).collect();
+        let at = text.windows(7).position(|w| w == b"FDSize:").unwrap();
+        text.splice(at..at, std::format!("Groups:\t{groups}\n").into_bytes());
+        let run = |text: &[u8], cap: usize| {
+            let mut p = StatusParser::new();
+            let mut buf = std::vec![0u8; cap];
+            let mut pos = 0;
+            let r: Result<(), ()> = for_each_line(
+                &mut buf,
+                |b| {
+                    let n = b.len().min(text.len() - pos);
+                    b[..n].copy_from_slice(&text[pos..pos + n]);
+                    pos += n;
+                    Ok(n)
+                },
+                |l| p.feed(l),
+            );
+            assert_eq!(r, Ok(()));
+            p.finish()
+        };
+        assert_eq!(run(&text, 64), Ok(parse_proc_status(STATUS).unwrap()));
+        assert_eq!(parse_proc_status(&text), parse_proc_status(STATUS));
+        let mut wide = std::vec::Vec::from(&b"NSpid:\t"[..]);
+        wide.extend(core::iter::repeat_n(b' ', 100));
+        wide.extend(b"5\n");
+        wide.extend(STATUS);
+        assert_eq!(run(&wide, 64), Err(TextError::LineTooLong));
+        assert_eq!(run(&text[..text.len() - 1], 64), Err(TextError::Malformed));
+    }
+
+    #[test]
+    fn ns_link_text() {
+        assert_eq!(ns_link_ino(b"pid:[4026531836]", b"pid"), Some(4026531836));
+        assert_eq!(ns_link_ino(b"net:[4026531836]", b"pid"), None);
+        assert_eq!(ns_link_ino(b"pid:[]", b"pid"), None);
+        assert_eq!(ns_link_ino(b"pid:[12x]", b"pid"), None);
+        assert_eq!(
+            ns_link_ino(b"pid:[18446744073709551615]", b"pid"),
+            Some(u64::MAX)
+        );
+        assert_eq!(ns_link_ino(b"pid:[18446744073709551616]", b"pid"), None);
+        assert_eq!(ns_link_ino(b"pid:[1]\n", b"pid"), None);
     }
 
     #[test]
