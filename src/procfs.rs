@@ -63,8 +63,9 @@ pub(crate) fn open_in_mount(dir: BorrowedFd<'_>, path: &CStr, flags: u32) -> Res
 /// longest, an `NSpid:` line of 33 levels, is under 400 bytes. A needed
 /// line that does not fit fails with `ENOBUFS`; a longer line nobody needs
 /// (`Groups:`, `Cpus_allowed:` on a machine with thousands of CPUs) is
-/// skipped.
-pub(crate) const LINE_BUF: usize = 1024;
+/// skipped. 4 KiB holds a whole ordinary status file (about 1.5 KiB), so
+/// the common case is one read and the end-of-file read.
+pub(crate) const LINE_BUF: usize = 4096;
 
 /// Reads the text file `fd` from its current offset to its end, handing
 /// every line to `sink` ([`parse::for_each_line`] through a
