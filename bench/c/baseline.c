@@ -15,6 +15,11 @@
  *                     and close; mount is FD_PIDFS_ROOT where the kernel
  *                     takes it (6.17+), else the target's pidfd (6.14+)
  *   ns_ioctl          ioctl(nsfd, NS_GET_PID_FROM_PIDNS, 1)        (6.11+)
+ *   ns_open_ioctl     the LXCFS read without a cache: the namespace fd
+ *                     from the target's pidfd (PIDFD_GET_PID_NAMESPACE),
+ *                     NS_GET_PID_FROM_PIDNS(1), close, with no other fd
+ *                     of that namespace open: the kernel's own cost of
+ *                     benches/lxcfs.rs's "ioctl" method             (6.11+)
  *   get_info          ioctl(pidfd, PIDFD_GET_INFO, mask PID), the 80-byte
  *                     request where the kernel takes it (6.16+), else the
  *                     64-byte one (6.13+)
@@ -74,6 +79,8 @@
 
 /* nsfs: _IOR(0xb7, 6, int). */
 #define NS_GET_PID_FROM_PIDNS 0x8004b706u
+/* pidfs: _IO(0xFF, 5), 6.11. */
+#define PIDFD_GET_PID_NAMESPACE 0xff05u
 /* pidfs: _IOWR(0xff, 11, struct pidfd_info), 64 bytes (6.13) and 80 (6.16). */
 #define PIDFD_GET_INFO_64 0xc040ff0bu
 #define PIDFD_GET_INFO_80 0xc050ff0bu
@@ -244,6 +251,17 @@ static long op_ns_ioctl(void)
 {
 	long r = ioctl(T.nsfd, NS_GET_PID_FROM_PIDNS, T.pid_in_ns);
 	return r < 0 ? -errno : r;
+}
+
+static long op_ns_open_ioctl(void)
+{
+	int ns = ioctl(T.pidfd, PIDFD_GET_PID_NAMESPACE, 0);
+	if (ns < 0)
+		return -errno;
+	long r = ioctl(ns, NS_GET_PID_FROM_PIDNS, T.pid_in_ns);
+	long e = errno;
+	close(ns);
+	return r < 0 ? -e : r;
 }
 
 static long op_get_info(void)
@@ -432,10 +450,18 @@ int main(int argc, char **argv)
 		{ "proc_nspid", op_proc_nspid, T.pid_in_ns, n / 10, 0 },
 		{ "get_info", op_get_info, T.pid, n, 0 },
 		{ "fork_translate", op_fork_translate, T.pid, nf, 0 },
+		{ "ns_open_ioctl", op_ns_open_ioctl, T.pid, n, 0 },
 	};
 	int rc = 0;
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0] && rc == 0; i++)
+	for (size_t i = 0; i < 6 && rc == 0; i++)
 		rc = run(&ops[i]);
+	/* ns_open_ioctl as LXCFS meets it: nobody holds the namespace open, so
+	 * the kernel makes (and at close frees) its nsfs dentry and inode on
+	 * every read; a held fd would keep them cached. */
+	close(T.nsfd);
+	T.nsfd = -1;
+	if (rc == 0)
+		rc = run(&ops[6]);
 	if (rc == 0) {
 		/* The ratios the benches compare against (fork-based / other). */
 		double fork = ops[5].ns;
@@ -443,6 +469,9 @@ int main(int argc, char **argv)
 			if (fork > 0 && ops[i].ns > 0)
 				printf("c-baseline ratio fork_translate/%s %.0fx\n", ops[i].name,
 				       fork / ops[i].ns);
+		if (fork > 0 && ops[6].ns > 0)
+			printf("c-baseline ratio fork_translate/%s %.0fx\n", ops[6].name,
+			       fork / ops[6].ns);
 	}
 	stop_target(&T);
 	return rc ? 1 : 0;
