@@ -134,14 +134,7 @@ impl KernelRelease {
     /// assert!(release.as_str().chars().next().is_some_and(|c| c.is_ascii_digit()));
     /// ```
     pub fn get() -> KernelRelease {
-        let mut u = raw::new_utsname {
-            sysname: [0; 65],
-            nodename: [0; 65],
-            release: [0; 65],
-            version: [0; 65],
-            machine: [0; 65],
-            domainname: [0; 65],
-        };
+        let mut u = raw::new_utsname::zeroed();
         let _ = sys::uname(&mut u);
         let len = u.release.iter().position(|&b| b == 0).unwrap_or(65);
         KernelRelease {

@@ -28,14 +28,7 @@ pub(crate) fn kernel_is_64bit() -> Option<bool> {
         64 => return Some(true),
         _ => {}
     }
-    let mut u = raw::new_utsname {
-        sysname: [0; 65],
-        nodename: [0; 65],
-        release: [0; 65],
-        version: [0; 65],
-        machine: [0; 65],
-        domainname: [0; 65],
-    };
+    let mut u = raw::new_utsname::zeroed();
     let machine = sys::uname(&mut u).map(|()| {
         let n = u
             .machine

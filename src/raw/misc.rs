@@ -56,6 +56,18 @@ pub struct new_utsname {
     pub machine: [u8; 65],
     pub domainname: [u8; 65],
 }
+impl new_utsname {
+    pub const fn zeroed() -> new_utsname {
+        new_utsname {
+            sysname: [0; 65],
+            nodename: [0; 65],
+            release: [0; 65],
+            version: [0; 65],
+            machine: [0; 65],
+            domainname: [0; 65],
+        }
+    }
+}
 const_assert_eq!(size_of::<new_utsname>(), 390);
 const_assert_eq!(align_of::<new_utsname>(), 1);
 const_assert_eq!(offset_of!(new_utsname, sysname), 0);
