@@ -11,31 +11,11 @@
 
 mod common;
 
-use common::Child;
+use common::{check, sleeper_in_new_pidns};
 use pidfs::fd::{AsRawFd, OwnedFd};
 use pidfs::{Errno, InfoMask, Method, PidFd, PidfdFlags, Translator};
 
 const NGROUPS_MAX: usize = 65_536;
-
-fn check(r: i32, what: &str) {
-    assert!(r >= 0, "{what}: {}", std::io::Error::last_os_error());
-}
-
-/// A sleeper that is pid 1 of a new pid namespace (`NSpid: <pid> 1`).
-fn sleeper_in_new_pidns() -> Child {
-    let own = std::fs::File::open("/proc/self/ns/pid").unwrap();
-    // SAFETY: namespace syscalls on this single-threaded forked child.
-    unsafe { check(libc::unshare(libc::CLONE_NEWPID), "unshare(NEWPID)") };
-    let c = Child::sleeper();
-    // SAFETY: back to our own pid namespace for later children.
-    unsafe {
-        check(
-            libc::setns(own.as_raw_fd(), libc::CLONE_NEWPID),
-            "setns(own)",
-        )
-    };
-    c
-}
 
 /// 65,536 groups: the `/proc` method answers as the ioctls do (the
 /// pid's `NSpid:` entries, after a 600 KiB `Groups:` line: with the one

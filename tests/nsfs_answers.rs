@@ -17,16 +17,7 @@ use pidfs::{Errno, NsType, PidFd, PidfdFlags};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-#[cfg(target_arch = "x86_64")]
-const AUDIT_ARCH: u32 = 0xc000_003e;
-#[cfg(target_arch = "x86")]
-const AUDIT_ARCH: u32 = 0x4000_0003;
-#[cfg(target_arch = "aarch64")]
-const AUDIT_ARCH: u32 = 0xc000_00b7;
-#[cfg(target_arch = "arm")]
-const AUDIT_ARCH: u32 = 0x4000_0028; // EM_ARM | __AUDIT_ARCH_LE
-#[cfg(target_arch = "riscv64")]
-const AUDIT_ARCH: u32 = 0xc000_00f3; // EM_RISCV | 64BIT | LE
+use common::AUDIT_ARCH;
 
 const NS_GET_USERNS: u32 = 0xb701;
 const NS_GET_PARENT: u32 = 0xb702;

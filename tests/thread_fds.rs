@@ -10,14 +10,10 @@
 
 mod common;
 
-use common::Child;
+use common::{Child, check, sleeper_in_new_pidns};
 use pidfs::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use pidfs::{InfoMask, Method, NsType, PidFd, PidfdFlags, Translator};
 use std::os::unix::fs::MetadataExt;
-
-fn check(r: i32, what: &str) {
-    assert!(r >= 0, "{what}: {}", std::io::Error::last_os_error());
-}
 
 /// `dup3(from, to)` in the calling thread's table.
 fn dup_onto(from: BorrowedFd<'_>, to: RawFd) {
@@ -26,25 +22,6 @@ fn dup_onto(from: BorrowedFd<'_>, to: RawFd) {
         unsafe { libc::dup3(from.as_raw_fd(), to, libc::O_CLOEXEC) },
         "dup3",
     );
-}
-
-/// Forks a sleeper that is pid 1 of a new pid namespace (so its namespaces
-/// differ from this process's); this process's later children stay in its
-/// own namespace (a process whose children would go elsewhere cannot start
-/// threads).
-fn sleeper_in_new_pidns() -> Child {
-    let own = std::fs::File::open("/proc/self/ns/pid").unwrap();
-    // SAFETY: namespace syscalls on this single-threaded forked child.
-    unsafe { check(libc::unshare(libc::CLONE_NEWPID), "unshare(NEWPID)") };
-    let c = Child::sleeper();
-    // SAFETY: back to our own pid namespace for later children.
-    unsafe {
-        check(
-            libc::setns(own.as_raw_fd(), libc::CLONE_NEWPID),
-            "setns(own)",
-        )
-    };
-    c
 }
 
 /// A thread with a private fd table (`unshare(CLONE_FILES)`) holds a pidfd

@@ -11,59 +11,13 @@
 
 mod common;
 
-use common::QEMU;
+use common::{QEMU, check, in_private_pidns};
 use pidfs::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use pidfs::{Errno, Method, NsFlags, Translator};
 use std::ffi::CString;
 use std::time::{Duration, Instant};
 
 const METHODS: [Method; 3] = [Method::Ioctl, Method::Fork, Method::Proc];
-
-fn check(r: i32, what: &str) {
-    assert!(r >= 0, "{what}: {}", std::io::Error::last_os_error());
-}
-
-/// Runs `f` as C0 (see the module docs) and asserts it passed.
-fn in_private_pidns<F: FnOnce()>(f: F) {
-    common::in_child(|| {
-        common::become_root_in_userns();
-        // SAFETY: single-threaded forked child; plain syscalls.
-        unsafe {
-            check(
-                libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS),
-                "unshare(NEWPID|NEWNS)",
-            );
-        }
-        let code = common::run_in_child(|| {
-            // SAFETY: as above; C0 is pid 1 of the new namespace.
-            unsafe {
-                check(
-                    libc::mount(
-                        std::ptr::null(),
-                        c"/".as_ptr(),
-                        std::ptr::null(),
-                        libc::MS_REC | libc::MS_PRIVATE,
-                        std::ptr::null(),
-                    ),
-                    "make / private",
-                );
-                check(
-                    libc::mount(
-                        c"proc".as_ptr(),
-                        c"/proc".as_ptr(),
-                        c"proc".as_ptr(),
-                        libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
-                        std::ptr::null(),
-                    ),
-                    "mount proc",
-                );
-            }
-            assert_eq!(pidfs::getpid(), 1);
-            f();
-        });
-        assert_eq!(code, 0, "C0 failed");
-    });
-}
 
 fn open_ro(path: &str) -> OwnedFd {
     let c = CString::new(path).unwrap();

@@ -336,16 +336,6 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
 /// be removed. Returns the errno of `seccomp(2)` if the filter could not
 /// be installed (qemu-user does not emulate it).
 pub fn deny_clone3_with_seccomp() -> Result<(), i32> {
-    #[cfg(target_arch = "x86_64")]
-    const AUDIT_ARCH: u32 = 0xc000_003e;
-    #[cfg(target_arch = "x86")]
-    const AUDIT_ARCH: u32 = 0x4000_0003;
-    #[cfg(target_arch = "aarch64")]
-    const AUDIT_ARCH: u32 = 0xc000_00b7;
-    #[cfg(target_arch = "arm")]
-    const AUDIT_ARCH: u32 = 0x4000_0028; // EM_ARM | __AUDIT_ARCH_LE
-    #[cfg(target_arch = "riscv64")]
-    const AUDIT_ARCH: u32 = 0xc000_00f3; // EM_RISCV | 64BIT | LE
     const NR_CLONE3: u32 = 435; // the same number on every architecture
     const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
     const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
@@ -383,4 +373,87 @@ pub fn deny_clone3_with_seccomp() -> Result<(), i32> {
         }
     }
     Ok(())
+}
+
+/// `AUDIT_ARCH_*` of this target (include/uapi/linux/audit.h): what a
+/// seccomp filter compares `seccomp_data.arch` with.
+#[cfg(target_arch = "x86_64")]
+pub const AUDIT_ARCH: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_*` of this target.
+#[cfg(target_arch = "x86")]
+pub const AUDIT_ARCH: u32 = 0x4000_0003;
+/// `AUDIT_ARCH_*` of this target.
+#[cfg(target_arch = "aarch64")]
+pub const AUDIT_ARCH: u32 = 0xc000_00b7;
+/// `AUDIT_ARCH_*` of this target: EM_ARM | __AUDIT_ARCH_LE.
+#[cfg(target_arch = "arm")]
+pub const AUDIT_ARCH: u32 = 0x4000_0028;
+/// `AUDIT_ARCH_*` of this target: EM_RISCV | 64BIT | LE.
+#[cfg(target_arch = "riscv64")]
+pub const AUDIT_ARCH: u32 = 0xc000_00f3;
+
+/// Asserts that a libc call returned a non-negative value.
+pub fn check(r: i32, what: &str) {
+    assert!(r >= 0, "{what}: {}", std::io::Error::last_os_error());
+}
+
+/// Runs `f` as pid 1 of a new pid namespace (privilege from a fresh user
+/// namespace where needed) with its own `/proc` mounted, and asserts it
+/// passed.
+pub fn in_private_pidns<F: FnOnce()>(f: F) {
+    in_child(|| {
+        become_root_in_userns();
+        // SAFETY: single-threaded forked child; plain syscalls.
+        unsafe {
+            check(
+                libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS),
+                "unshare(NEWPID|NEWNS)",
+            );
+        }
+        let code = run_in_child(|| {
+            // SAFETY: as above; C0 is pid 1 of the new namespace.
+            unsafe {
+                check(
+                    libc::mount(
+                        std::ptr::null(),
+                        c"/".as_ptr(),
+                        std::ptr::null(),
+                        libc::MS_REC | libc::MS_PRIVATE,
+                        std::ptr::null(),
+                    ),
+                    "make / private",
+                );
+                check(
+                    libc::mount(
+                        c"proc".as_ptr(),
+                        c"/proc".as_ptr(),
+                        c"proc".as_ptr(),
+                        libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+                        std::ptr::null(),
+                    ),
+                    "mount proc",
+                );
+            }
+            assert_eq!(pidfs::getpid(), 1);
+            f();
+        });
+        assert_eq!(code, 0, "C0 failed");
+    });
+}
+
+/// Forks a sleeper that is pid 1 of a new pid namespace (`NSpid: <pid> 1`);
+/// the caller's later children stay in its own namespace.
+pub fn sleeper_in_new_pidns() -> Child {
+    let own = std::fs::File::open("/proc/self/ns/pid").unwrap();
+    // SAFETY: namespace syscalls on this single-threaded forked child.
+    unsafe { check(libc::unshare(libc::CLONE_NEWPID), "unshare(NEWPID)") };
+    let c = Child::sleeper();
+    // SAFETY: back to our own pid namespace for later children.
+    unsafe {
+        check(
+            libc::setns(std::os::fd::AsRawFd::as_raw_fd(&own), libc::CLONE_NEWPID),
+            "setns(own)",
+        )
+    };
+    c
 }
