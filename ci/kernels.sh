@@ -246,50 +246,84 @@ EOF
   depname() { # depname PKG:ARCH/SUITE PREFIX -> first dependency starting with PREFIX
     field "$1" Depends | tr ',|' '\n\n' | awk '{print $1}' | grep -m1 "^$2" || true; }
 
-  DL=()      # "name|suite|pkg:arch/suite|version"
+  # Each row's candidates, newest first: "suite,pkg:arch/suite,version"
+  # joined by ";". A mirror can list a kernel in its index before the .deb
+  # is in its pool (trixie-backports' 7.3.4 armhf and riscv64 answered 404
+  # on 2026-12-01 while their index named them): a row whose newest kernel
+  # cannot be downloaded takes the next one its suites hold, and says so.
+  DL=()      # "name|cand;cand;..."
   for row in "${need_apt[@]}"; do
     IFS="|" read -r name suites flavour darch variant <<<"$row"
-    best="" bestv=""
+    cands=()   # "version,suite,spec", kept sorted newest first
     for s in $suites; do
       v=$(field "linux-image-$flavour:$darch/$s" Version)
       [ -n "$v" ] || { log "$name: no linux-image-$flavour:$darch in $s"; continue; }
-      if [ -z "$bestv" ] || dpkg --compare-versions "$v" gt "$bestv"; then best=$s bestv=$v; fi
+      img=$(depname "linux-image-$flavour:$darch/$s" 'linux-image-[0-9]')
+      [ -n "$img" ] || { log "$name: linux-image-$flavour/$s has no linux-image-<abi> dependency"; continue; }
+      # 7.x: linux-image-<abi> is a meta package; the kernel is in linux-binary-<abi>.
+      bin=$(depname "$img:$darch/$s" 'linux-binary-[0-9]')
+      pkg=${bin:-$img}
+      ver=$(field "$pkg:$darch/$s" Version)
+      [ -n "$ver" ] || { log "$name: $pkg:$darch not in $s"; continue; }
+      c="$ver,$s,$pkg:$darch/$s" i=0
+      while [ $i -lt ${#cands[@]} ] && dpkg --compare-versions "${cands[$i]%%,*}" ge "$ver"; do i=$((i + 1)); done
+      cands=("${cands[@]:0:$i}" "$c" "${cands[@]:$i}")
     done
-    [ -n "$best" ] || { log "$name: no kernel found in: $suites"; exit 1; }
-    img=$(depname "linux-image-$flavour:$darch/$best" 'linux-image-[0-9]')
-    [ -n "$img" ] || { log "$name: linux-image-$flavour/$best has no linux-image-<abi> dependency"; exit 1; }
-    # 7.x: linux-image-<abi> is a meta package; the kernel is in linux-binary-<abi>.
-    bin=$(depname "$img:$darch/$best" 'linux-binary-[0-9]')
-    pkg=${bin:-$img}
-    ver=$(field "$pkg:$darch/$best" Version)
-    if [ -s "$KDIR/$name/vmlinuz" ] && [ "$(cat "$KDIR/$name/package" 2>/dev/null)" = "$pkg $ver" ]; then
-      log "$name: cached $pkg $ver is still the newest"; continue
+    [ ${#cands[@]} -gt 0 ] || { log "$name: no kernel found in: $suites"; exit 1; }
+    first=${cands[0]}; fver=${first%%,*}; fspec=${first##*,}
+    if [ -s "$KDIR/$name/vmlinuz" ] && [ "$(cat "$KDIR/$name/package" 2>/dev/null)" = "${fspec%%:*} $fver" ]; then
+      log "$name: cached ${fspec%%:*} $fver is still the newest"; continue
     fi
-    DL+=("$name|$best|$pkg:$darch/$best|$ver")
+    DL+=("$name|$(IFS=';'; echo "${cands[*]}")")
   done
 
   if [ ${#DL[@]} -gt 0 ]; then
     dldir=$(mktemp -d "$KDIR/dl/XXXXXX")
-    # Unique package specs (variant rows share their kernel's package).
-    specs=(); for d in "${DL[@]}"; do IFS='|' read -r _ _ spec _ <<<"$d"; [[ " ${specs[*]} " == *" $spec "* ]] || specs+=("$spec"); done
-    log "downloading ${specs[*]}"
+    log "downloading: $(for d in "${DL[@]}"; do c=${d#*|}; printf '%s <- %s; ' "${d%%|*}" "${c%%;*}"; done)"
+    # One job per Debian arch; inside it the rows in order, each taking its
+    # first candidate that downloads (rows sharing a package download it once).
     pids=()
     for darch in "${!ARCH_SUITES[@]}"; do
-      mine=(); for spec in "${specs[@]}"; do if [[ $spec == *":$darch/"* ]]; then mine+=("$spec"); fi; done
+      mine=(); for d in "${DL[@]}"; do if [[ $d == *":$darch/"* ]]; then mine+=("$d"); fi; done
       [ ${#mine[@]} -gt 0 ] || continue
       (
-        for try in 1 2 3; do
-          if (cd "$dldir" && apt_in "$darch" apt-get "${A[@]}" download -q=2 "${mine[@]}"); then exit 0; fi
-          log "$darch: download failed (try $try)"; sleep 3
+        for d in "${mine[@]}"; do
+          name=${d%%|*}; IFS=';' read -r -a cands <<<"${d#*|}"
+          got=""
+          for c in "${cands[@]}"; do
+            IFS=',' read -r ver suite spec <<<"$c"
+            pkg=${spec%%:*}
+            if ls "$dldir/${pkg}_"*.deb >/dev/null 2>&1; then got=$c; break; fi
+            # The cached kernel is the best one that downloads: keep it.
+            if [ -s "$KDIR/$name/vmlinuz" ] && [ "$(cat "$KDIR/$name/package" 2>/dev/null)" = "$pkg $ver" ]; then
+              got=cached; break
+            fi
+            for try in 1 2 3; do
+              out=$(cd "$dldir" && apt_in "$darch" apt-get "${A[@]}" download -q=2 "$spec" 2>&1) && { got=$c; break 2; }
+              printf '%s\n' "$out" >&2
+              log "$name: $pkg $ver ($suite) download failed (try $try)"
+              # A 404 is the mirror's answer, not a hiccup: next candidate.
+              grep -q ' 404 ' <<<"$out" && break
+              sleep 3
+            done
+          done
+          [ -n "$got" ] || { log "$name: no candidate kernel could be downloaded"; exit 1; }
+          if [ "$got" = cached ]; then
+            log "$name: keeping the cached $(cat "$KDIR/$name/package"): the newer ${cands[0]#*,*,} is in the index but not downloadable"
+            echo cached > "$dldir/chosen-$name"; continue
+          fi
+          [ "$got" = "${cands[0]}" ] || log "$name: falling back to ${got#*,*,} ${got%%,*}: the newer ${cands[0]#*,*,} is in the index but not downloadable"
+          echo "$got" > "$dldir/chosen-$name"
         done
-        exit 1
       ) & pids+=($!)
     done
     rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
     [ $rc = 0 ] || { log "could not download the kernels"; exit 1; }
     pids=()
     for d in "${DL[@]}"; do
-      IFS='|' read -r name suite spec ver <<<"$d"
+      name=${d%%|*}
+      [ "$(cat "$dldir/chosen-$name")" != cached ] || continue
+      IFS=',' read -r ver suite spec <"$dldir/chosen-$name"
       pkg=${spec%%:*}
       (
         deb=$(ls "$dldir/${pkg}_"*.deb | head -n1)
