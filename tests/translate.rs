@@ -127,7 +127,11 @@ impl Nest {
         let (ready_r, ready_w) = pipe();
         let (hold_r, hold_w) = pipe();
         let (hr, rw) = (hold_r.as_raw_fd(), ready_w.as_raw_fd());
-        let top = fork();
+        // Forked from this multi-threaded test process, and its
+        // descendants start threads: fork_for_threads gives a child whose
+        // copied std locks are free.
+        let top = common::fork_for_threads();
+        check(top, "fork");
         if top == 0 {
             drop(hold_w);
             drop(ready_r);

@@ -58,29 +58,29 @@ pub fn fd_count() -> usize {
 }
 
 /// `fork()` from a test thread, for children that will start threads
-/// (`run_in_child`, `Child::spawn_threaded`). Natively a plain fork.
+/// (`run_in_child`, `Child::spawn_threaded`).
 ///
-/// Under qemu-user the child first starts (and joins) one thread and says
-/// so over a pipe. qemu's `do_fork` (linux-user/syscall.c) does not take
-/// its `clone_lock` around a fork, and a guest thread holds that lock while
-/// qemu creates it and while qemu tears its CPU down after its exit (the
-/// tid word is cleared first, so a join can return while the lock is still
-/// held): a fork that races libtest starting or ending a test thread gives
-/// a child whose lock belongs to a thread that does not exist there, and
-/// whose first thread creation then blocks in the emulator for ever. With
-/// qemu 10.0.2 a full suite run had it 7-10 times under qemu-arm, 4-5 times
-/// under qemu-riscv64, and not at all under qemu-aarch64 (tests/proc.rs
-/// records one fork hang there). A child whose thread does not start
-/// within 3 s (it takes 2-77 ms) is killed before it runs any test code and
-/// the fork tried again (at most 5 times). The child also waits until the
-/// joined thread is gone from /proc/self/task (qemu is done with the lock),
-/// so the processes it forks while single-threaded start clean.
+/// A fork copies the locks other threads hold at that instant, and libtest
+/// starts and ends test threads while a test forks. Natively, std's
+/// thread-start lock (`std::sys::pal::unix::stack_overflow::thread_info::LOCK`,
+/// taken by every new thread) was once copied held: the child's first
+/// `std::thread::spawn` then waited on it for ever (tests/info.rs
+/// `thread_group`, a bare-clone CI run of 2026-12-01). Under qemu-user the
+/// same happens more often with qemu's own `clone_lock`: qemu's `do_fork`
+/// (linux-user/syscall.c) does not take it around a fork, and a guest
+/// thread holds it while qemu creates it and while qemu tears its CPU down
+/// after its exit (the tid word is cleared first, so a join can return
+/// while the lock is still held). With qemu 10.0.2 a full suite run had it
+/// 7-10 times under qemu-arm, 4-5 times under qemu-riscv64.
+///
+/// So the child first starts (and joins) one thread and says so over a
+/// pipe. A child whose thread does not start within 3 s (it takes 2-77 ms
+/// under qemu, well under 1 ms natively) is killed before it runs any test
+/// code and the fork tried again (at most 5 times). The child also waits
+/// until the joined thread is gone from /proc/self/task (its exit is done
+/// with the locks), so the processes it forks while single-threaded start
+/// clean.
 pub fn fork_for_threads() -> i32 {
-    if !QEMU || kernel_matrix() {
-        // SAFETY: fork in a test process; the child runs the caller's code
-        // and `_exit`s.
-        return unsafe { libc::fork() };
-    }
     for attempt in 1..=5 {
         let mut p = [0i32; 2];
         // SAFETY: pipe2 writes two fds into `p`.
@@ -121,7 +121,7 @@ pub fn fork_for_threads() -> i32 {
             return pid;
         }
         let msg = format!(
-            "[qemu-user] fork attempt {attempt}: the child's first thread did not start (qemu's clone_lock); retrying\n"
+            "fork attempt {attempt}: the child's first thread did not start (a lock copied held by the fork); retrying\n"
         );
         // SAFETY: kills and reaps our own child; writes a live buffer to fd 2.
         unsafe {
@@ -130,7 +130,7 @@ pub fn fork_for_threads() -> i32 {
             libc::write(2, msg.as_ptr().cast(), msg.len());
         }
     }
-    panic!("qemu-user: 5 forked children in a row could not start a thread");
+    panic!("5 forked children in a row could not start a thread");
 }
 
 /// Runs `f` in a forked child and returns its exit code (`0` = `f` returned
