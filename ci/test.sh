@@ -76,7 +76,15 @@ run_tests() { # name target [extra cargo args]
   local name=$1 target=$2; shift 2
   step "cargo test $name ($target $*)"
   # --test-threads: the suite forks a lot; 4 threads keep 2 cores busy.
-  cargo test --target "$target" "$@" -- --test-threads=4 2>&1 | tee -a "$logs/test-$name.log"
+  # A hang fails the run in 15 min (a whole suite takes 1-2 min, under
+  # qemu-user too) instead of eating the 90 min CI budget; timeout kills
+  # cargo's whole process group, test binaries and their children included.
+  local rc=0
+  timeout -k 10 900 cargo test --target "$target" "$@" -- --test-threads=4 2>&1 | tee -a "$logs/test-$name.log" || rc=$?
+  if [ "$rc" = 124 ]; then
+    echo "cargo test $name: still running after 900 s, killed (a hang; see the last test names above)" | tee -a "$logs/test-$name.log"
+  fi
+  return "$rc"
 }
 run_tests x86_64 $T64
 run_tests x86_64 $T64 --release
