@@ -133,8 +133,18 @@ fn wait_status_matches_std_exit_status() {
 fn pidfd_raw_fd_round_trip() {
     let mut child = sleeper();
     let pidfd = PidFd::try_from(&child).unwrap();
-    let raw = pidfd.into_raw_fd();
-    // SAFETY: `raw` was just released by the PidFd above and is owned here.
+    let low = pidfd.into_raw_fd();
+    // The test harness runs other tests on other threads, and they open
+    // and close fds all the time: a low number freed by `drop` below can
+    // be taken again before the check that it is closed. Numbers are
+    // handed out lowest first, so move the pidfd up out of their way.
+    // SAFETY: `low` was just released by the PidFd above and is owned
+    // here; F_DUPFD_CLOEXEC only reads it and returns a new number.
+    let raw = unsafe { libc::fcntl(low, libc::F_DUPFD_CLOEXEC, 512) };
+    assert!(raw >= 512, "F_DUPFD_CLOEXEC: {raw}");
+    // SAFETY: `low` is owned here and closed once; `raw` keeps the file.
+    assert_eq!(unsafe { libc::close(low) }, 0);
+    // SAFETY: `raw` is a pidfd owned here and given to the PidFd.
     let back = unsafe { PidFd::from_raw_fd(raw) };
     assert_eq!(back.as_raw_fd(), raw);
     assert_eq!(back.pid(), Ok(child.id() as i32));
@@ -147,7 +157,7 @@ fn pidfd_raw_fd_round_trip() {
     .unwrap();
     child.wait().unwrap();
     drop(back);
-    // The number is closed now.
+    // The number is closed now (no other test asks for numbers >= 512).
     // SAFETY: F_GETFD on a closed number only reports EBADF.
     assert_eq!(unsafe { libc::fcntl(raw, libc::F_GETFD) }, -1);
 }
