@@ -743,7 +743,7 @@ fn rows() -> Vec<Row> {
             situation: "clone3 denied: a seccomp filter answers `EPERM` for `clone3` (Docker before 20.10.9, containerd before 1.5)",
             call: "`spawn`, `fork_pidfd`, `Translator` (`Fork`)",
             answer: "ok (legacy clone(CLONE_PIDFD))",
-            here: |_| common::QEMU.then_some("no seccomp under qemu-user"),
+            here: |_| common::qemu().then_some("no seccomp under qemu-user"),
             run: clone3_denied,
         },
     ]

@@ -21,7 +21,7 @@ mod programs;
 #[path = "../examples/pidfs/main.rs"]
 mod pidfs_cli;
 
-use common::{Child, QEMU, QEMU_USER};
+use common::{Child, QEMU_USER, qemu};
 use pidfs::{Errno, Features, InfoMask, PidFd, PidfdFlags};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -72,7 +72,7 @@ fn program() -> (PathBuf, bool) {
 /// A `Command` for the tool (through qemu-user under qemu).
 pub fn pidfs_cmd() -> Command {
     let (prog, this) = program();
-    let mut c = if QEMU {
+    let mut c = if qemu() {
         let mut c = Command::new(QEMU_USER);
         c.arg(&prog);
         c
@@ -148,7 +148,7 @@ fn info_of_a_live_process_get_info_or_proc_fallback() {
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap();
     assert_eq!(field(&o, "command:"), Some(comm.trim()));
     assert_eq!(field(&o, "state:"), Some("S (sleeping)"));
-    assert!(!QEMU || !f.pidfd_get_info, "qemu-user answers ENOTTY");
+    assert!(!qemu() || !f.pidfd_get_info, "qemu-user answers ENOTTY");
     assert_eq!(field(&o, "pid:"), Some(pid.as_str()));
     assert_eq!(field(&o, "tgid:"), Some(pid.as_str()));
     assert_eq!(
@@ -373,7 +373,7 @@ fn features_prints_the_probe_table() {
     };
     assert!(row("pidfd_open ").contains(" yes "), "{o}");
     let clone3 = row("clone3 ");
-    assert_eq!(clone3.contains(" no "), QEMU, "{clone3}");
+    assert_eq!(clone3.contains(" no "), qemu(), "{clone3}");
     let f = Features::probe();
     assert_eq!(row("PIDFD_GET_INFO").contains(" yes "), f.pidfd_get_info);
     assert_eq!(row("pidfs file handles").contains(" yes "), f.file_handles);
@@ -458,7 +458,7 @@ fn translate_nested_namespace_each_method_and_errors() {
         let (_, se) = expect(&["translate", "--method", m, "--ns", &ns, "30000"], 1);
         assert!(se.contains("ESRCH (os error 3)"), "method {m}: {se}");
     }
-    assert!(!QEMU || !ioctls);
+    assert!(!qemu() || !ioctls);
     // Not a pid namespace: every method says EINVAL.
     let (_, se) = expect(&["translate", "--ns", "/proc/self/ns/net", "1"], 1);
     assert!(
@@ -538,7 +538,7 @@ fn wait_for_a_non_child_reports_how_it_ended() {
             (None, _) => 125,
         };
         assert_eq!(code_of(got), want);
-        if QEMU {
+        if qemu() {
             assert!(exit.is_none(), "qemu-user has no PIDFD_GET_INFO");
         }
     }

@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{QEMU, QEMU_USER, in_child, no_fd_leak};
+use common::{QEMU_USER, in_child, no_fd_leak, qemu};
 use pidfs::{CloneFlags, Command, Errno, Stdio, WaitStatus};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -65,7 +65,7 @@ static SCENARIO_CTOR: extern "C" fn() = scenario_ctor;
 #[track_caller]
 fn scenario(name: &str, env: &[(&str, &OsStr)]) {
     let exe = std::env::current_exe().unwrap();
-    let mut c = if QEMU {
+    let mut c = if qemu() {
         let mut c = std::process::Command::new(QEMU_USER);
         c.arg(exe);
         c
@@ -158,7 +158,7 @@ fn applets_behave_like_the_system_programs() {
     let dir = applet_dir();
     let mut c = Command::new("printf");
     c.env("PATH", &dir).args(["%s\\n", "a", "b c"]);
-    if QEMU {
+    if qemu() {
         assert_eq!(io_errno(&c.output().unwrap_err()), Some(Errno::ENOEXEC));
         return;
     }
@@ -510,7 +510,7 @@ fn uid_gid_groups_as_root_and_eperm_unprivileged() {
 /// otherwise, nothing left behind); maps without NEWUSER are EINVAL.
 #[test]
 fn new_namespaces_with_id_maps() {
-    if QEMU {
+    if qemu() {
         // qemu-user takes no namespace flag in its clone emulation.
         let e = cmd("true")
             .clone_flags(CloneFlags::NEWUSER)

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{Child, QEMU, kernel_matrix, no_fd_leak};
+use common::{Child, kernel_matrix, no_fd_leak, qemu};
 use pidfs::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use pidfs::hooks::pidfd_get_info_fallback;
 use pidfs::{
@@ -17,12 +17,6 @@ use pidfs::{
     pidfd_id,
 };
 use std::time::Duration;
-
-/// Under qemu-user (not the real arm64 kernels of the matrix, whose
-/// binaries are built with the same `--cfg qemu`).
-fn qemu_user() -> bool {
-    QEMU && !kernel_matrix()
-}
 
 const CG_EXIT: InfoMask = InfoMask::CGROUPID.union(InfoMask::EXIT);
 const PID_CREDS: InfoMask = InfoMask::PID.union(InfoMask::CREDS);
@@ -69,7 +63,7 @@ fn kernel_has_get_info() -> bool {
     // SAFETY: PIDFD_GET_INFO writes at most 64 bytes into `info`.
     let r = unsafe { libc::ioctl(p.as_raw_fd(), 0xc040_ff0b_u32 as _, info.as_mut_ptr()) };
     let e = errno();
-    if qemu_user() {
+    if qemu() {
         assert_eq!((r, e), (-1, libc::ENOTTY), "qemu-user lacks PIDFD_GET_INFO");
         return false;
     }
@@ -111,7 +105,7 @@ fn assert_signaled_kill(i: &PidfdInfo) {
 #[test]
 fn get_info_ioctl_errno_and_fallback_runs() {
     let has = kernel_has_get_info();
-    assert!(has || qemu_user() || kernel_matrix());
+    assert!(has || qemu() || kernel_matrix());
     let p = PidFd::open(pidfs::getpid(), PidfdFlags::empty()).unwrap();
     let i = p.info(InfoMask::PID).unwrap();
     assert_eq!(i.pid(), Some(pidfs::getpid()));
@@ -495,7 +489,7 @@ fn thread_group_exec() {
         signal: libc::SIGKILL,
         core_dumped: false,
     };
-    if qemu_user() {
+    if qemu() {
         assert_eq!(exec_result, Some(libc::ENOEXEC));
         leader.kill(libc::SIGKILL).unwrap();
         assert_eq!(leader.wait(WaitOptions::EXITED).unwrap(), Some(killed));

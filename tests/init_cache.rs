@@ -16,7 +16,7 @@ mod common;
 #[path = "../bench/benches/support/lxcfs_ttl.rs"]
 mod lxcfs_ttl;
 
-use common::{QEMU, check, in_private_pidns};
+use common::{check, in_private_pidns, qemu};
 use pidfs::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use pidfs::{
     CloneFlags, Errno, Forked, InitCache, Method, PidFd, PidfdFlags, Translator, WaitOptions,
@@ -177,7 +177,7 @@ impl Container {
                         placed = Placed::SetTid;
                         Ok(f)
                     }
-                    Err(e) if e == Errno::ENOSYS && QEMU => {
+                    Err(e) if e == Errno::ENOSYS && qemu() => {
                         std::fs::write("/proc/sys/kernel/ns_last_pid", format!("{}", pid - 1))
                             .unwrap();
                         placed = Placed::LastPid;
@@ -339,7 +339,7 @@ fn init_of_finds_each_containers_init() {
 #[test]
 fn kill_and_recreate_never_returns_the_old_init() {
     in_private_pidns(|| {
-        let rounds = if QEMU { 20 } else { 300 };
+        let rounds = if qemu() { 20 } else { 300 };
         let c0 = c0_ns();
         let mut cache: InitCache<64> = InitCache::new();
         let first = Container::new(c0.as_fd(), 1);
@@ -701,7 +701,7 @@ fn every_translator_same_answers_and_enotty_without_ioctls() {
         let c0 = c0_ns();
         let cs: Vec<Container> = (0..2).map(|_| Container::new(c0.as_fd(), 1)).collect();
         let ioctls = pidfs::ns_pid_ioctls_supported();
-        if QEMU {
+        if qemu() {
             assert!(!ioctls, "qemu-user answers ENOTTY for the nsfs ioctls");
         }
         let default = Translator::new().method();

@@ -23,7 +23,7 @@ mod common;
 #[path = "../examples/minit.rs"]
 mod minit_ex;
 
-use common::{Child, QEMU, QEMU_USER};
+use common::{Child, QEMU_USER, qemu};
 use pidfs::fd::AsFd;
 use pidfs::{Errno, OFlags, PidFd, PidfsHandle, Translator};
 use std::ffi::{CString, OsString};
@@ -95,8 +95,8 @@ fn program() -> (PathBuf, bool) {
 }
 
 /// The qemu-user binary's path (from $PATH) under qemu-user.
-fn qemu() -> Option<PathBuf> {
-    if !QEMU {
+fn qemu_path() -> Option<PathBuf> {
+    if !qemu() {
         return None;
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -131,7 +131,7 @@ fn start_with(tag: &str, extra: &[&str], services: &[(&str, &[u8])]) -> Run {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let me = std::env::current_exe().unwrap();
-    let service = match qemu() {
+    let service = match qemu_path() {
         Some(q) => format!("{} {}", q.display(), me.display()),
         None => me.display().to_string(),
     };
@@ -144,7 +144,7 @@ fn start_with(tag: &str, extra: &[&str], services: &[(&str, &[u8])]) -> Run {
     let log = dir.join("log");
     let (prog, this) = program();
     let mut argv: Vec<CString> = Vec::new();
-    let path = match qemu() {
+    let path = match qemu_path() {
         Some(q) => {
             argv.push(cstr(q.to_str().unwrap()));
             argv.push(cstr(prog.to_str().unwrap()));
@@ -252,7 +252,7 @@ impl Run {
     /// Waits until the log has `n` lines matching `pred`; returns the log.
     #[track_caller]
     fn wait_for(&self, n: usize, what: &str) -> String {
-        let timeout = Duration::from_secs(if QEMU { 60 } else { 20 });
+        let timeout = Duration::from_secs(if qemu() { 60 } else { 20 });
         let ok = common::wait_until(timeout, || {
             self.text().lines().filter(|l| l.starts_with(what)).count() >= n
         });
@@ -342,7 +342,7 @@ fn life(tag: &str, extra: &[&str]) {
     // SIGHUP: re-exec; both children kept, same ids.
     run.signal(libc::SIGHUP);
     run.wait_for(1, "minit: reexec ");
-    let reexec_works = !QEMU;
+    let reexec_works = !qemu();
     if reexec_works {
         let log = run.wait_for(2, "minit: ready");
         let via = if has_handles && !no_handles {
@@ -463,7 +463,7 @@ fn minit_pid1_stops_adopted_orphans() {
     // The orphan exists once the service's middle process is reaped: wait
     // until minit has three children (o, s and the orphan).
     let children = format!("/proc/{}/task/{}/children", run.host_pid, run.host_pid);
-    let ok = common::wait_until(Duration::from_secs(if QEMU { 60 } else { 20 }), || {
+    let ok = common::wait_until(Duration::from_secs(if qemu() { 60 } else { 20 }), || {
         std::fs::read_to_string(&children)
             .unwrap_or_default()
             .split_whitespace()
@@ -501,7 +501,7 @@ fn minit_pid1_stops_adopted_orphans() {
 fn minit_usage_errors() {
     let (prog, this) = program();
     let cmd = |args: &[&str]| {
-        let mut c = match qemu() {
+        let mut c = match qemu_path() {
             Some(q) => {
                 let mut c = std::process::Command::new(q);
                 c.arg(&prog);

@@ -112,7 +112,7 @@ fn hot_paths_allocate_nothing() {
         );
     });
     assert_eq!(n, 0, "ioctl translation allocated {n} times in {N} calls");
-    let want = if common::QEMU || !pidfs::ns_pid_ioctls_supported() {
+    let want = if common::qemu() || !pidfs::ns_pid_ioctls_supported() {
         Err(pidfs::Errno::ENOTTY)
     } else {
         Ok(me)

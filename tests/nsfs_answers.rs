@@ -185,7 +185,7 @@ fn namespace_fd_answers_that_are_not_namespace_fds_are_refused() {
             Ok(l) => l,
             Err(e) => {
                 // qemu-user does not run guest seccomp filters.
-                if !common::QEMU {
+                if !common::qemu() {
                     panic!("seccomp: errno {e}");
                 }
                 assert!(

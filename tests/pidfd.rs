@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Child, QEMU, in_child, kernel_matrix, no_fd_leak};
+use common::{Child, in_child, kernel_matrix, no_fd_leak, qemu};
 use pidfs::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use pidfs::{
     Errno, NsFlags, NsType, PIDFD_SELF_THREAD, PIDFD_SELF_THREAD_GROUP, PidFd, PidfdFlags, SigInfo,
@@ -17,12 +17,6 @@ use pidfs::{
 };
 use std::os::unix::fs::MetadataExt;
 use std::time::Duration;
-
-/// Under qemu-user (not the real arm64 kernels of the matrix, whose
-/// binaries are built with the same `--cfg qemu`).
-fn qemu_user() -> bool {
-    QEMU && !kernel_matrix()
-}
 
 const EXITED: WaitOptions = WaitOptions::EXITED;
 
@@ -487,7 +481,7 @@ fn recycled_pid_never_reaches_new_process() {
             let r = outer.info(pidfs::InfoMask::PID);
             let fb = pidfs::hooks::pidfd_get_info_fallback(outer.as_fd(), pidfs::InfoMask::PID);
             assert_eq!(fb.unwrap().pid(), Some(outer_pid));
-            if qemu_user() {
+            if qemu() {
                 assert_eq!(r.unwrap().pid(), Some(outer_pid));
             } else if !kernel_matrix() {
                 assert_eq!(r.unwrap_err(), Errno::EREMOTE);
@@ -744,7 +738,7 @@ fn get_namespace_all_kinds_nstype() {
         let raw = unsafe { libc::ioctl(p.as_raw_fd(), ns.ioctl() as _, 0) };
         let e = errno();
         let no_such_ns = !time_ns && matches!(ns, NsType::Time | NsType::TimeForChildren);
-        if qemu_user() {
+        if qemu() {
             assert_eq!((raw, e), (-1, libc::ENOTTY), "{ns:?}");
         } else if no_such_ns {
             assert_eq!(raw, -1, "{ns:?}");
@@ -779,7 +773,7 @@ fn get_namespace_all_kinds_nstype() {
         // SAFETY: NS_GET_NSTYPE takes no argument.
         let t = unsafe { libc::ioctl(fd.as_raw_fd(), 0xb703 as _) };
         let e = errno();
-        if qemu_user() {
+        if qemu() {
             assert_eq!((t, e), (-1, libc::ENOTTY));
         } else if t == -1 && cfg!(target_arch = "x86") && kernel_matrix() {
             // 5.10's nsfs has no compat ioctls: a 32-bit caller on a 64-bit

@@ -47,7 +47,7 @@ fn probe_matches_environment() {
             && f.fd_pidfs_root
             && f.pidfd_self
     );
-    if common::QEMU {
+    if common::qemu() {
         assert!(
             !f.pidfd_get_info && !f.pidfd_get_namespace && !f.nsfs_pid_ioctls && !f.clone3,
             "{f:?}"

@@ -432,7 +432,7 @@ fn concurrent_kill_and_reuse_never_names_the_usurper() {
             // runs can deadlock inside the emulator (it hung CI once), so
             // there the kill and the reuse happen between the two calls,
             // from this thread: the same window, hit every time.
-            let (a, b, q, qfd, hit) = if common::QEMU && !kernel_matrix() {
+            let (a, b, q, qfd, hit) = if common::qemu() {
                 let a = procfd_from_pidfd(pfd.as_fd(), proc_root.as_fd());
                 kill_and_reap(pfd.as_fd());
                 let (q, qfd) = ns.reuse_pid(p);

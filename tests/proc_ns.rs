@@ -26,7 +26,7 @@
 
 mod common;
 
-use common::{QEMU, in_child, kernel_matrix};
+use common::{in_child, kernel_matrix, qemu};
 use pidfs::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use pidfs::{CloneFlags, Errno, Forked, PidFd, PidfdFlags, pidfd_from_procfd, procfd_from_pidfd};
 use std::ffi::CString;
@@ -464,7 +464,7 @@ fn recycle(s: &mut Sleeper) -> Ids {
             // qemu-user has no clone3: L2's ns_last_pid (the writer's
             // namespace's), then a plain fork.
             Err(Errno::ENOSYS) => {
-                if !QEMU {
+                if !qemu() {
                     panic!("clone3 missing outside qemu-user");
                 }
                 let last = old.pids[2] - 1;

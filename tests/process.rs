@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Child, QEMU, in_child, run_in_child};
+use common::{Child, in_child, qemu, run_in_child};
 use pidfs::fd::AsFd;
 use pidfs::{AtFlags, Errno, MountFlags, OFlags, RebootCommand, UnmountFlags};
 use std::time::Duration;
@@ -220,7 +220,7 @@ fn reboot_in_a_pid_namespace() {
     in_child(|| {
         // SAFETY: unshare on this (natively) single-threaded forked child.
         let r = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
-        if QEMU {
+        if qemu() {
             assert_eq!(r, -1);
             assert_eq!(
                 std::io::Error::last_os_error().raw_os_error(),
@@ -292,7 +292,7 @@ fn execve_and_execveat() {
     });
     // Under qemu-user the host kernel does the exec: an aarch64 binary is
     // ENOEXEC (8) there.
-    assert_eq!(code, if QEMU { 208 } else { 7 });
+    assert_eq!(code, if qemu() { 208 } else { 7 });
     // fexecve: a read-only fd and an O_PATH fd. Debian's 5.10 answers
     // ENOENT for both (seen in the kernel matrix, x86_64 and i686); 6.1+
     // run the program.
@@ -314,7 +314,7 @@ fn execve_and_execveat() {
             );
             pidfs::exit_group(200 + e.raw_os_error());
         });
-        let want = if QEMU {
+        let want = if qemu() {
             208
         } else if (major, minor) < (6, 1) {
             202

@@ -82,7 +82,7 @@ fn sigprocmask_block_unblock_setmask() {
             std::ffi::CString::new(std::env::current_exe().unwrap().to_str().unwrap()).unwrap();
         let e = pidfs::execve(&me, &[c"t"], &[c"PIDFS_SIGBLK_FULL=1"]);
         // Under qemu-user the host kernel cannot exec the aarch64 binary.
-        assert!(common::QEMU && e == Errno::ENOEXEC, "execve: {e:?}");
+        assert!(common::qemu() && e == Errno::ENOEXEC, "execve: {e:?}");
         sigprocmask(SigmaskHow::SetMask, Some(&old)).unwrap();
     });
 }

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{QEMU, in_child, no_fd_leak};
+use common::{in_child, no_fd_leak, qemu};
 use pidfs::{CloneFlags, Errno, Forked, fork_pidfd, spawn};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, BorrowedFd};
@@ -118,12 +118,12 @@ fn spawn_helper(mode: &str, flags: CloneFlags) -> pidfs::Result<pidfs::Child> {
 fn spawn_helper_ok(mode: &str, flags: CloneFlags) -> Option<pidfs::Child> {
     match spawn_helper(mode, flags) {
         Ok(c) => {
-            if QEMU {
+            if qemu() {
                 panic!("exec of an aarch64 binary worked under qemu-user");
             }
             Some(c)
         }
-        Err(e) if QEMU => {
+        Err(e) if qemu() => {
             assert_eq!(e, Errno::ENOEXEC);
             None
         }
@@ -198,7 +198,7 @@ fn raw_clone3_enosys_under_qemu_einval_for_bad_size() {
     let r = unsafe { libc::syscall(libc::SYS_clone3, std::ptr::null_mut::<u8>(), 0usize) };
     assert_eq!(r, -1);
     let e = std::io::Error::last_os_error().raw_os_error();
-    assert_eq!(e, Some(if QEMU { libc::ENOSYS } else { libc::EINVAL }));
+    assert_eq!(e, Some(if qemu() { libc::ENOSYS } else { libc::EINVAL }));
 }
 
 fn fork_exit_and_wait(code: i32) {
@@ -226,7 +226,7 @@ fn fork_pidfd_clone3_path_or_qemu_fallback() {
     fork_exit_and_wait(7);
     assert_eq!(
         pidfs::hooks::clone3_unavailable(),
-        QEMU,
+        qemu(),
         "clone3 must work natively and be ENOSYS under qemu-user"
     );
 }
@@ -318,13 +318,13 @@ fn fork_pidfd_clear_sighand() {
                 unsafe { libc::_exit(i32::from(old.sa_sigaction != libc::SIG_DFL)) }
             }
             Ok(Forked::Parent { pidfd, .. }) => {
-                if QEMU {
+                if qemu() {
                     panic!("clone3 worked under qemu-user");
                 }
                 assert_eq!(exit_code(pidfd.as_fd()), 0);
             }
             Err(e) => {
-                if !QEMU {
+                if !qemu() {
                     panic!("clone3 CLEAR_SIGHAND: {e:?}");
                 }
                 assert_eq!(e, Errno::EINVAL);
@@ -509,7 +509,7 @@ fn spawn_newpid_child_is_pid_1() {
             }
             // qemu-user forks through legacy clone and refuses namespace
             // flags there (EINVAL).
-            Err(e) => assert!(QEMU && e == Errno::EINVAL, "spawn: {e:?}"),
+            Err(e) => assert!(qemu() && e == Errno::EINVAL, "spawn: {e:?}"),
         }
         assert_no_children();
     });
@@ -545,11 +545,11 @@ fn spawn_newuser_unprivileged_is_root_inside() {
                     );
                 }
                 // qemu-user: no namespace flags on its fork path.
-                Err(e) => assert!(QEMU && e == Errno::EINVAL, "spawn {flags:?}: {e:?}"),
+                Err(e) => assert!(qemu() && e == Errno::EINVAL, "spawn {flags:?}: {e:?}"),
             }
         }
         // Without NEWUSER an unprivileged caller cannot make a pid namespace.
-        let expect = if QEMU { Errno::EINVAL } else { Errno::EPERM };
+        let expect = if qemu() { Errno::EINVAL } else { Errno::EPERM };
         assert_eq!(spawn_helper("pid1", CloneFlags::NEWPID).err(), Some(expect));
         assert_no_children();
     });
@@ -574,14 +574,14 @@ fn fork_pidfd_with_set_tid_chooses_the_pid() {
                     unsafe { libc::_exit(if ok { 0 } else { 1 }) }
                 }
                 Ok(Forked::Parent { pid, pidfd }) => {
-                    if QEMU {
+                    if qemu() {
                         panic!("clone3 worked under qemu-user");
                     }
                     assert_eq!(pid, 4242);
                     assert_eq!(exit_code(pidfd.as_fd()), 0);
                 }
                 Err(e) => {
-                    if !QEMU {
+                    if !qemu() {
                         panic!("clone3 set_tid: {e:?}");
                     }
                     assert_eq!(e, Errno::ENOSYS);
@@ -590,7 +590,7 @@ fn fork_pidfd_with_set_tid_chooses_the_pid() {
             // Pid 1 is this process: taken.
             // SAFETY: fails before any child exists.
             let r = unsafe { pidfs::hooks::fork_pidfd_with_set_tid(CloneFlags::empty(), &[1]) };
-            let expect = if QEMU { Errno::ENOSYS } else { Errno::EEXIST };
+            let expect = if qemu() { Errno::ENOSYS } else { Errno::EEXIST };
             assert_eq!(r.err(), Some(expect));
             // An empty set_tid is not a request.
             // SAFETY: rejected before any syscall.
@@ -687,7 +687,7 @@ fn spawn_clone_parent_case(legacy: bool) {
 #[test]
 fn clone3_denied_by_seccomp_falls_back_to_legacy_clone() {
     in_child(|| {
-        match (common::deny_clone3_with_seccomp(), QEMU) {
+        match (common::deny_clone3_with_seccomp(), qemu()) {
             (Ok(()), false) => {}
             // qemu-user: no seccomp, and clone3 is ENOSYS anyway.
             (Err(_), true) => return,
@@ -737,7 +737,7 @@ fn fork_pidfd_clone_parent_makes_a_sibling() {
                 pidfs::hooks::force_legacy_clone(legacy);
                 // SAFETY: the child only makes raw syscalls and _exits.
                 let forked = unsafe { fork_pidfd(CloneFlags::PARENT) };
-                if QEMU {
+                if qemu() {
                     // qemu-user takes no clone flag beyond a plain fork's.
                     assert_eq!(forked.err(), Some(Errno::EINVAL));
                     return;
@@ -762,7 +762,7 @@ fn fork_pidfd_clone_parent_makes_a_sibling() {
                 }
             });
             assert_eq!(code, 0);
-            if QEMU {
+            if qemu() {
                 assert_no_children();
                 return;
             }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 /// True when the run must stay short: qemu-user or the real-kernel VM.
 fn small() -> bool {
-    common::QEMU || common::kernel_matrix()
+    common::qemu() || common::kernel_matrix()
 }
 
 /// `waitid(P_ALL, WEXITED|WNOHANG|WNOWAIT)` in a forked, single-threaded
@@ -535,7 +535,7 @@ fn error_paths_leak_no_fd_and_no_child() {
             false,
             Duration::from_millis(50),
         );
-        assert!(r.is_err() || common::QEMU, "{r:?}");
+        assert!(r.is_err() || common::qemu(), "{r:?}");
         assert_eq!(common::fd_count(), before);
         assert_no_children();
     });

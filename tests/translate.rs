@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{QEMU, check, in_private_pidns};
+use common::{check, in_private_pidns, qemu};
 use pidfs::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use pidfs::{Errno, Method, NsFlags, Translator};
 use std::ffi::CString;
@@ -260,7 +260,7 @@ impl Drop for Nest {
 
 /// Scale for the heavy loops: at least 100 translated tasks natively.
 fn sizes() -> (usize, usize) {
-    if QEMU || common::kernel_matrix() {
+    if qemu() || common::kernel_matrix() {
         (8, 4)
     } else {
         (26, 8)
@@ -277,7 +277,7 @@ fn nsfs_ioctls() -> bool {
         Ok(t) => assert_eq!(t, NsFlags::PID),
         Err(e) => assert_eq!(e, Errno::ENOTTY),
     }
-    if QEMU {
+    if qemu() {
         assert!(r.is_err(), "qemu-user passes NS_GET_NSTYPE through?");
     } else if !common::kernel_matrix() {
         assert!(r.is_ok(), "the 6.18 test machines answer NS_GET_NSTYPE");
@@ -289,7 +289,7 @@ fn nsfs_ioctls() -> bool {
 /// qemu-user). On this project's 6.18 machines they must be there.
 fn pid_ioctls() -> bool {
     let yes = pidfs::ns_pid_ioctls_supported();
-    if QEMU {
+    if qemu() {
         assert!(!yes, "qemu-user passes the nsfs pid ioctls through?");
     } else if !common::kernel_matrix() {
         assert!(yes, "the 6.18 test machines have the nsfs pid ioctls");
@@ -309,7 +309,7 @@ fn ioctl_expectation<T: std::fmt::Debug + PartialEq>(
 ) {
     if pid_ioctls() {
         assert_eq!(r, want, "{what}");
-    } else if want == Err(Errno::EBADF) && !QEMU {
+    } else if want == Err(Errno::EBADF) && !qemu() {
         assert_eq!(r, Err(Errno::EBADF), "{what}: old kernel, closed fd");
     } else {
         assert_eq!(r, Err(Errno::ENOTTY), "{what}: no nsfs pid ioctls here");
@@ -348,7 +348,7 @@ fn nested_three_levels_all_methods_match_nspid() {
         let per_level = children + threads + 1;
         // qemu-user adds a thread of its own to every process.
         let want = 3 * per_level + 2;
-        if QEMU {
+        if qemu() {
             assert!(tasks.len() >= want, "tasks below C0: {tasks:?}");
         } else {
             assert_eq!(tasks.len(), want, "tasks below C0: {tasks:?}");
@@ -409,7 +409,7 @@ fn nested_three_levels_all_methods_match_nspid() {
         }
         assert!(
             checked
-                >= if QEMU || common::kernel_matrix() {
+                >= if qemu() || common::kernel_matrix() {
                     30
                 } else {
                     100
@@ -918,7 +918,7 @@ fn nsfs_selftest_pidns() {
             drop(r);
             // SAFETY: single-threaded (natively) forked child.
             let u = unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWPID) };
-            if QEMU {
+            if qemu() {
                 assert_eq!(
                     (u, std::io::Error::last_os_error().raw_os_error()),
                     (-1, Some(libc::EINVAL))
@@ -1132,7 +1132,7 @@ fn scm_credentials_pid_rules() {
         common::in_child(move || {
             // SAFETY: single-threaded (natively) forked child; plain syscalls.
             let u = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
-            if QEMU {
+            if qemu() {
                 // The emulator's own thread makes CLONE_NEWUSER EINVAL; drop
                 // every capability by becoming uid 65534 instead (as root).
                 assert_eq!(
@@ -1205,7 +1205,7 @@ fn fork_method_concurrent_threads() {
             .collect();
         let before = common::fd_count();
         let ns1 = nest.ns(1).try_clone_to_owned().unwrap();
-        let rounds = if QEMU { 3 } else { 10 };
+        let rounds = if qemu() { 3 } else { 10 };
         std::thread::scope(|s| {
             for k in 0..4 {
                 let (tasks, ns1) = (&tasks, &ns1);
@@ -1343,7 +1343,7 @@ fn fork_method_reaps_its_helper_through_the_pidfd() {
                     Ok(pidfs::Forked::Child) => exit(42),
                     Ok(pidfs::Forked::Parent { pid, .. }) => pid,
                     Err(Errno::ENOSYS) => {
-                        if !common::QEMU {
+                        if !common::qemu() {
                             panic!("clone3 missing outside qemu-user");
                         }
                         std::fs::write("/proc/sys/kernel/ns_last_pid", format!("{}", helper - 1))

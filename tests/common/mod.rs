@@ -8,9 +8,14 @@
 
 use std::time::{Duration, Instant};
 
-/// True when running under qemu-user (`--cfg qemu`, set for aarch64, armv7
-/// and riscv64 in .cargo/config.toml).
-pub const QEMU: bool = cfg!(qemu);
+/// True when running under qemu-user: built with `--cfg qemu` (set for
+/// aarch64, armv7 and riscv64 in .cargo/config.toml) and not inside the
+/// real-kernel matrix. ci/kernels.sh boots the very binaries the qemu-user
+/// runs built (no second build for the matrix), so the cfg alone does not
+/// say where a binary runs; the guest's `PIDFS_KERNEL_MATRIX` does.
+pub fn qemu() -> bool {
+    cfg!(qemu) && !kernel_matrix()
+}
 
 /// The qemu-user binary that runs this target's programs (the host kernel
 /// cannot exec them itself: no binfmt_misc), for tests that start a new
@@ -34,7 +39,7 @@ pub fn kernel_matrix() -> bool {
 /// in CI) is taken as 64-bit instead. The library reads
 /// /proc/sys/kernel/arch for the same fact; this is the independent check.
 pub fn kernel_is_32bit() -> bool {
-    if QEMU && !kernel_matrix() {
+    if qemu() {
         return false;
     }
     // SAFETY: uname fills a zeroed utsname.
