@@ -28,8 +28,12 @@
 #                       a Cargo.toml (built like the repo) or a directory of
 #                       prebuilt static binaries (arch taken from the ELF header:
 #                       x86_64, i386, aarch64, arm (EM_ARM), riscv64 (EM_RISCV))
-#   --jobs N            guests booted in parallel (default 2)
-#   --smp N             vCPUs per guest (default 2)
+#   --jobs N            guests booted in parallel (default 3: on the 2-core CI
+#                       machine a guest keeps about one core busy, and three
+#                       amd64 guests took 177 s where two took 148 s, four
+#                       248 s; i.e. 59, 74 and 62 s per guest)
+#   --smp N             vCPUs per guest (default 2; with 1, tests/proc.rs's
+#                       concurrent kill never lands inside a call)
 #   --test-timeout S    per test binary, inside the guest (default 300; x2 on
 #                       armhf and riscv64, whose emulation is slower)
 #   --boot-timeout S    per guest, wall clock (default: derived from the above;
@@ -111,7 +115,7 @@ declare -A CROSS_OBJCOPY=([armv7]=arm-linux-gnueabihf-objcopy [riscv64]=riscv64-
 declare -A BASELINE_CC=([x86_64]=gcc [i686]="gcc -m32" [aarch64]=aarch64-linux-gnu-gcc
   [armv7]=arm-linux-gnueabihf-gcc [riscv64]=riscv64-linux-gnu-gcc)
 
-ONLY="" TESTS_FROM="" JOBS=2 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
+ONLY="" TESTS_FROM="" JOBS=3 SMP=2 TEST_TIMEOUT=300 BOOT_TIMEOUT="" COMPAT=1
 CARGO_ARGS=() STRIP_DEBUG=1 REFRESH=0 DOWNLOAD_ONLY=0 LIST=0 TEST_ARGS=() APPEND_EXTRA="" BENCH=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -466,12 +470,15 @@ if [ -n "$manifest" ]; then
   for a in "${!NEED_T[@]}"; do
     t0=$(now)
     log "cargo test --no-run --target ${TRIPLE[$a]} ($manifest)"
-    # .cargo/config.toml adds `--cfg qemu` to aarch64 builds (they run under
-    # qemu-user there); in the matrix they run on a real arm64 kernel, so
-    # build them without it, in a target dir of their own. The same for the
-    # glibc targets, which also need +crt-static (see tflags).
+    # The repo's own tests: built exactly as `cargo test --target T` builds
+    # them (.cargo/config.toml: static, `--cfg qemu` on the qemu-user
+    # targets), so after ci/test.sh's qemu-user runs this is no second
+    # build; the guest's PIDFS_KERNEL_MATRIX tells the tests they are on a
+    # real kernel (tests/common: qemu()). Another crate's tests (--tests-from
+    # a Cargo.toml) get the flags of tflags, in a target dir of their own.
     envs=()
-    f=$(tflags "$a"); if [ -n "$f" ]; then envs=("$f" CARGO_TARGET_DIR="$BUILD/cargo-native-$a"); fi
+    f=$(tflags "$a")
+    if [ -n "$f" ] && [ -n "$TESTS_FROM" ]; then envs=("$f" CARGO_TARGET_DIR="$BUILD/cargo-native-$a"); fi
     if ! (cd "$(dirname "$manifest")" && env ${envs[@]+"${envs[@]}"} cargo test --no-run --target "${TRIPLE[$a]}" \
           --manifest-path "$manifest" --message-format=json ${CARGO_ARGS[@]+"${CARGO_ARGS[@]}"} 2>"$LOGDIR/build-tests-$a.log") \
         > "$BUILD/$a.json"; then
