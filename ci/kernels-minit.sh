@@ -20,7 +20,9 @@
 #
 # usage: bash ci/kernels-minit.sh [options]
 #   --only NAMES   comma-separated kernel names or globs (as ci/kernels.sh)
-#   --jobs N       guests booted in parallel (default 2)
+#   --jobs N       guests booted in parallel (default 6: the guests mostly
+#                  wait on the services' timers; the 19 boots took 250 s two
+#                  at a time, 133 s four, 98 s six on the 2-core CI machine)
 #   --builds LIST  nolibc,musl (default both: the no-libc build on every
 #                  kernel, the std build, musl or static glibc, on one
 #                  kernel per arch)
@@ -37,7 +39,7 @@ CI=$ROOT/ci
 KDIR=${PIDFS_KERNEL_CACHE:-$ROOT/target/kernels}
 LOGDIR=$KDIR/logs-minit
 BUILD=$KDIR/build-minit
-ONLY="" JOBS=2 BUILDS="nolibc,musl" BROKEN=0 BOOT_TIMEOUT=240
+ONLY="" JOBS=6 BUILDS="nolibc,musl" BROKEN=0 BOOT_TIMEOUT=240
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;

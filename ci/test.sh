@@ -16,6 +16,11 @@ step() { printf '\n==== %s (+%ss) ====\n' "$*" "$(( $(date +%s) - start ))"; }
 
 step setup
 bash ci/setup.sh
+# The matrix's kernels download while the builds below keep the CPU busy
+# (network, not CPU: ~70 s here, more on a slower mirror); the matrix step
+# waits for them. Same cache and command as ci/kernels.sh's own download.
+bash ci/kernels.sh --download-only >"$logs/kernels-download.log" 2>&1 &
+download=$!
 
 T64=x86_64-unknown-linux-gnu
 T32=i686-unknown-linux-musl
@@ -86,8 +91,11 @@ run_tests() { # name target [extra cargo args]
   fi
   return "$rc"
 }
+# Release: i686 only, where the int 0x80 / vDSO entry's register handling
+# (ebx, ebp, six arguments) is what optimisation could break; x86_64
+# release code runs in the benches and in every x86_64 no-libc and minit
+# boot below.
 run_tests x86_64 $T64
-run_tests x86_64 $T64 --release
 run_tests no_std-x86_64 $T64 --no-default-features --lib
 run_tests i686 $T32
 run_tests i686 $T32 --release
@@ -112,6 +120,10 @@ bash ci/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
 
 step "real-kernel matrix (qemu-system)"
 kfail=0
+if ! wait "$download"; then
+  cat "$logs/kernels-download.log"
+  echo "kernel download failed (ci/kernels.sh retries what is missing)"
+fi
 bash ci/kernels.sh 2>&1 | tee "$logs/kernels.log" || kfail=1
 python3 ci/support-table.py | tee "$logs/support-table.md" || kfail=1
 
