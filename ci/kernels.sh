@@ -11,8 +11,12 @@
 #                                 linked by arm-linux-gnueabihf-gcc)
 #   riscv64  qemu-system-riscv64  riscv64gc-unknown-linux-gnu    (glibc, +crt-static,
 #                                 linked by riscv64-linux-gnu-gcc)
-# Linker and flags come from environment variables set here (CARGO_TARGET_<T>_LINKER,
-# RUSTFLAGS per build), so .cargo/config.toml needs no entry for the matrix.
+# The repo's own test binaries are built as `cargo test --target T` builds them
+# (.cargo/config.toml: static, `--cfg qemu` on the qemu-user targets, which the
+# tests ignore when the guest sets PIDFS_KERNEL_MATRIX), so they are the qemu-user
+# runs' binaries. kinit, bench_report and another crate's tests (--tests-from)
+# take linker and flags from environment variables set here (CARGO_TARGET_<T>_LINKER,
+# RUSTFLAGS per build: see tflags).
 #
 # Bench guests (BENCH_GUESTS below: armhf-newest, riscv64-newest) also run the
 # static bench_report (pidfs-bench's example, release) after the tests, with
